@@ -1,0 +1,42 @@
+# One entry point. Every target creates .venv and installs on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lint typecheck unit dist-check test-engine clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job: an example streamed from the local endpoint (offline).
+demo: $(STAMP)
+	$(BIN)/python examples/quickstart.py
+
+## Lint, type checks, the fast test suite and a check of the built wheel.
+test: lint typecheck unit dist-check
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+dist-check: $(STAMP)
+	bash scripts/check_dist.sh
+
+## The real-engine tier: vLLM's own /v1/responses server on this machine.
+test-engine: $(STAMP)
+	bash scripts/engine/run.sh
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
