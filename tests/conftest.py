@@ -1,0 +1,85 @@
+"""Fixtures shared by every test: the local endpoint, and the session-wide ``store: false`` check.
+
+Every endpoint a test uses comes from ``endpoint`` (one server for the whole session) or
+``make_endpoint`` (extra servers, e.g. one that requires an API key). When the session ends, every
+body any of them received on ``/v1/responses`` must carry ``store: false``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from ovh_responses.testing import LocalEndpoint
+
+_ENDPOINTS: list[LocalEndpoint] = []
+_VIOLATIONS: list[str] = []
+_CLEAN_ENV = (
+    "AI_ENDPOINT_API_KEY",
+    "OVH_AI_ENDPOINTS_ACCESS_TOKEN",
+    "OVHCLOUD_API_KEY",
+    "OVH_AI_ENDPOINTS_BASE_URL",
+)
+
+
+def _check_and_clear(ep: LocalEndpoint, test: str) -> None:
+    """Record every /v1/responses body without ``store: false``, then forget the log."""
+    for request in ep.requests_to("/v1/responses"):
+        body = request.body
+        if not isinstance(body, dict) or body.get("store") is not False:
+            shown = body.get("store", "<missing>") if isinstance(body, dict) else body
+            _VIOLATIONS.append(f"{test}: store={shown!r}")
+    ep.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_request_has_store_false() -> Iterator[None]:
+    yield
+    for ep in _ENDPOINTS:
+        _check_and_clear(ep, "session")
+    assert not _VIOLATIONS, f"requests sent without store: false: {_VIOLATIONS}"
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_ovh_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never pick up a developer's real key or base URL from the environment."""
+    for name in _CLEAN_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def _session_endpoint() -> Iterator[LocalEndpoint]:
+    with LocalEndpoint() as ep:
+        _ENDPOINTS.append(ep)
+        yield ep
+
+
+@pytest.fixture
+def endpoint(
+    _session_endpoint: LocalEndpoint, request: pytest.FixtureRequest
+) -> Iterator[LocalEndpoint]:
+    """The shared local endpoint, its log empty and no fault pending when each test starts."""
+    _check_and_clear(_session_endpoint, "before " + request.node.nodeid)
+    _session_endpoint.faults.clear()
+    yield _session_endpoint
+    _check_and_clear(_session_endpoint, request.node.nodeid)
+    _session_endpoint.faults.clear()
+
+
+@pytest.fixture
+def make_endpoint() -> Iterator[Callable[..., LocalEndpoint]]:
+    """Start extra endpoints (``make_endpoint(api_key="k")``); stopped after the test."""
+    started: list[LocalEndpoint] = []
+
+    def make(**kwargs: Any) -> LocalEndpoint:
+        ep = LocalEndpoint(**kwargs).start()
+        started.append(ep)
+        _ENDPOINTS.append(ep)
+        return ep
+
+    yield make
+    for ep in started:
+        ep.stop()
+        _check_and_clear(ep, "make_endpoint")
