@@ -1,0 +1,338 @@
+"""``ChatOVHResponses``: OVHcloud AI Endpoints' ``/v1/responses`` route as a LangChain chat
+model."""
+
+from __future__ import annotations
+
+from contextlib import aclosing, closing
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.language_models import BaseChatModel, LangSmithParams
+from langchain_core.language_models.chat_models import (
+    agenerate_from_stream,
+    generate_from_stream,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+
+from langchain_ovh_responses._errors import langchain_errors
+from langchain_ovh_responses._inputs import messages_to_input
+from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_message
+from langchain_ovh_responses._streaming import ChunkStream
+from langchain_ovh_responses._structured import Method, structured_runnable
+from langchain_ovh_responses._tools import to_function_tool
+from ovh_responses.client import ResponsesClient
+from ovh_responses.request import build_request
+from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
+from ovh_responses.tools import tool_choice_param
+
+if TYPE_CHECKING:
+    from collections.abc import (
+        AsyncIterator,
+        Iterator,
+        Mapping,
+        Sequence,
+    )
+
+    from langchain_core.callbacks import (
+        AsyncCallbackManagerForLLMRun,
+        CallbackManagerForLLMRun,
+    )
+    from langchain_core.language_models import LanguageModelInput
+    from langchain_core.messages import AIMessage, BaseMessage
+    from langchain_core.runnables import Runnable
+    from openai.types.responses.response_create_params import ResponseCreateParams
+    from openai.types.shared_params import Reasoning
+    from typing_extensions import Self
+
+    from langchain_ovh_responses._tools import ToolLike
+
+__all__ = ["ChatOVHResponses"]
+
+
+class ChatOVHResponses(BaseChatModel):
+    """OVHcloud AI Endpoints through ``/v1/responses``.
+
+    The key comes from ``api_key`` or the environment (``AI_ENDPOINT_API_KEY``,
+    ``OVH_AI_ENDPOINTS_ACCESS_TOKEN``, ``OVHCLOUD_API_KEY``); without one, requests use the
+    anonymous tier. Every request is sent with ``store: false`` and the whole history.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    model: str = Field(default=DEFAULT_MODEL, validation_alias=AliasChoices("model", "model_name"))
+    """Catalog model id (case-sensitive), or a virtual model such as ``mistral@latest``."""
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = Field(
+        default=None, validation_alias=AliasChoices("max_tokens", "max_output_tokens")
+    )
+    """Upper bound on generated tokens (sent as ``max_output_tokens``)."""
+    stop: list[str] | None = Field(
+        default=None, validation_alias=AliasChoices("stop", "stop_sequences")
+    )
+    """Stop sequences, applied on the client (the route has no ``stop`` parameter)."""
+    reasoning_effort: str | None = None
+    """``"low"``, ``"medium"`` or ``"high"`` on reasoning models."""
+    reasoning: dict[str, Any] | None = None
+    """The whole ``reasoning`` parameter; ``reasoning_effort`` is merged into it."""
+    timeout: float | None = Field(
+        default=60.0, validation_alias=AliasChoices("timeout", "request_timeout")
+    )
+    max_retries: int = 2
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("api_key", "openai_api_key")
+    )
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("base_url", "openai_api_base")
+    )
+    """Default: ``OVH_AI_ENDPOINTS_BASE_URL``, else OVHcloud's public endpoint."""
+    default_headers: dict[str, str] | None = None
+    http_client: Any | None = Field(default=None, exclude=True)
+    """An ``httpx2.Client`` to send requests with (the caller closes it)."""
+    http_async_client: Any | None = Field(default=None, exclude=True)
+    """An ``httpx2.AsyncClient`` for async calls (the caller closes it)."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Extra request-body fields, merged last (``store`` and stateful fields are refused)."""
+    streaming: bool = False
+    """Stream even when called with ``invoke``."""
+    strict: bool = False
+    """Refuse, instead of dropping with a warning, parameters the platform may not honour."""
+
+    _client: ResponsesClient = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_arguments(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            unknown = sorted(set(values) - _accepted_names(cls))
+            if unknown:
+                raise ValueError(
+                    f"Unknown argument(s) {', '.join(unknown)} for {cls.__name__}. Pass extra "
+                    "request-body fields as model_kwargs={...}."
+                )
+        return values
+
+    @model_validator(mode="after")
+    def _make_client(self) -> Self:
+        self.api_key = resolve_api_key(self.api_key)
+        self.base_url = resolve_base_url(self.base_url)
+        self._client = ResponsesClient(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+            http_client=self.http_client,
+            http_async_client=self.http_async_client,
+        )
+        return self
+
+    # ----- LangChain identity --------------------------------------------------------------
+
+    @property
+    def _llm_type(self) -> str:
+        return "ovhcloud-responses-chat"
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_key": "AI_ENDPOINT_API_KEY"}
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        return ["langchain_ovh_responses", "chat_models"]
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "base_url": self.base_url,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+            "reasoning": self._reasoning(),
+        }
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider=PROVIDER,
+            ls_model_name=str(kwargs.get("model") or self.model),
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        if stops := self._stops(stop):
+            params["ls_stop"] = stops
+        return params
+
+    # ----- the request ---------------------------------------------------------------------
+
+    @property
+    def _version(self) -> OutputVersion:
+        return "v1" if self.output_version == "v1" else "v0"
+
+    def _stops(self, stop: list[str] | None) -> list[str] | None:
+        return stop if stop is not None else self.stop
+
+    def _reasoning(
+        self, reasoning: Mapping[str, Any] | None = None, effort: str | None = None
+    ) -> Reasoning | None:
+        merged: dict[str, Any] = {**(self.reasoning or {}), **(reasoning or {})}
+        if effort or self.reasoning_effort:
+            merged["effort"] = effort or self.reasoning_effort
+        return merged or None  # type: ignore[return-value]
+
+    def _body(
+        self, messages: list[BaseMessage], *, stream: bool, **kwargs: Any
+    ) -> ResponseCreateParams:
+        kw = dict(kwargs)
+        kw.pop("stream", None)
+        max_tokens = kw.pop("max_tokens", kw.pop("max_output_tokens", self.max_tokens))
+        return build_request(
+            model=kw.pop("model", self.model),
+            input=messages_to_input(messages),
+            instructions=kw.pop("instructions", None),
+            tools=kw.pop("tools", None),
+            tool_choice=kw.pop("tool_choice", None),
+            parallel_tool_calls=kw.pop("parallel_tool_calls", None),
+            temperature=kw.pop("temperature", self.temperature),
+            top_p=kw.pop("top_p", self.top_p),
+            max_output_tokens=max_tokens,
+            reasoning=self._reasoning(kw.pop("reasoning", None), kw.pop("reasoning_effort", None)),
+            text_format=kw.pop("text_format", None),
+            stream=stream,
+            extra={**self.model_kwargs, **kw},
+            strict=self.strict,
+        )
+
+    # ----- calls ----------------------------------------------------------------------------
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        if self._stops(stop):  # cut on the client: stream, so generation ends at the stop
+            return generate_from_stream(self._stream(messages, stop=stop, **kwargs))
+        body = self._body(messages, stream=False, **kwargs)
+        with langchain_errors():
+            result = self._client.create(body)
+        return _chat_result(result_to_message(result, self._version))
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        if self._stops(stop):
+            return await agenerate_from_stream(self._astream(messages, stop=stop, **kwargs))
+        body = self._body(messages, stream=False, **kwargs)
+        with langchain_errors():
+            result = await self._client.acreate(body)
+        return _chat_result(result_to_message(result, self._version))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        body = self._body(messages, stream=True, **kwargs)
+        chunks = ChunkStream(model=body["model"], stop=self._stops(stop), version=self._version)
+        with (
+            langchain_errors(),
+            closing(self._client.stream(body)) as deltas,
+        ):
+            for delta in deltas:
+                for chunk in chunks.feed(delta):
+                    yield ChatGenerationChunk(message=chunk)
+                if chunks.finished:
+                    return
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        body = self._body(messages, stream=True, **kwargs)
+        chunks = ChunkStream(model=body["model"], stop=self._stops(stop), version=self._version)
+        with langchain_errors():
+            async with aclosing(self._client.astream(body)) as deltas:
+                async for delta in deltas:
+                    for chunk in chunks.feed(delta):
+                        yield ChatGenerationChunk(message=chunk)
+                    if chunks.finished:
+                        return
+
+    # ----- tools and structured output ----------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[ToolLike],
+        *,
+        tool_choice: str | bool | dict[str, Any] | None = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind function tools. ``tool_choice``: ``"auto"``, ``"none"``, ``"required"`` /
+        ``"any"`` / ``True``, a tool's name, or a dict. ``strict=True`` sends strict schemas."""
+        formatted = [to_function_tool(tool, strict=strict) for tool in tools]
+        choice = tool_choice_param(tool_choice, [tool["name"] for tool in formatted])
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+        if parallel_tool_calls is not None:
+            kwargs["parallel_tool_calls"] = parallel_tool_calls
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type | None = None,
+        *,
+        method: Method = "json_schema",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
+        """Answers as ``schema`` (a pydantic model, a TypedDict or a JSON schema).
+
+        ``method``: ``"json_schema"`` (``text.format``, strict unless ``strict=False``),
+        ``"function_calling"`` (a forced tool call) or ``"json_mode"`` (any JSON object).
+        Streaming yields partial objects. A refusal raises ``OVHRefusalError``.
+        """
+        if kwargs:
+            raise ValueError(f"Unexpected arguments: {', '.join(sorted(kwargs))}")
+        return structured_runnable(
+            self, schema, method=method, include_raw=include_raw, strict=strict
+        )
+
+
+def _chat_result(message: AIMessage) -> ChatResult:
+    return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def _accepted_names(cls: type[ChatOVHResponses]) -> set[str]:
+    names: set[str] = set()
+    for name, info in cls.model_fields.items():
+        names.add(name)
+        if info.alias:
+            names.add(info.alias)
+        if isinstance(info.validation_alias, AliasChoices):
+            names.update(c for c in info.validation_alias.choices if isinstance(c, str))
+        elif isinstance(info.validation_alias, str):
+            names.add(info.validation_alias)
+    return names

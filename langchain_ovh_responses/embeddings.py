@@ -1,0 +1,81 @@
+"""``OVHEmbeddings``: OVHcloud AI Endpoints' ``/v1/embeddings`` as LangChain embeddings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    model_validator,
+)
+
+from langchain_ovh_responses._errors import langchain_errors
+from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
+from ovh_responses.settings import resolve_api_key, resolve_base_url
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["DEFAULT_EMBEDDING_MODEL", "OVHEmbeddings"]
+
+DEFAULT_EMBEDDING_MODEL = "bge-m3"
+
+
+class OVHEmbeddings(BaseModel, Embeddings):
+    """Embeddings from an AI Endpoints embedding model (``bge-m3``, ``bge-multilingual-gemma2``,
+    ``bge-base-en-v1.5``), ``batch_size`` texts per request."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, arbitrary_types_allowed=True)
+
+    model: str = Field(
+        default=DEFAULT_EMBEDDING_MODEL, validation_alias=AliasChoices("model", "model_name")
+    )
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    timeout: float | None = 60.0
+    max_retries: int = 2
+    default_headers: dict[str, str] | None = None
+    batch_size: int = Field(default=DEFAULT_EMBED_BATCH_SIZE, ge=1)
+    http_client: Any | None = Field(default=None, exclude=True)
+    http_async_client: Any | None = Field(default=None, exclude=True)
+
+    _client: ResponsesClient = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _make_client(self) -> Self:
+        self.api_key = resolve_api_key(self.api_key)
+        self.base_url = resolve_base_url(self.base_url)
+        self._client = ResponsesClient(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+            http_client=self.http_client,
+            http_async_client=self.http_async_client,
+        )
+        return self
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with langchain_errors():
+            return self._client.embed(self.model, texts, batch_size=self.batch_size)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with langchain_errors():
+            return await self._client.aembed(self.model, texts, batch_size=self.batch_size)
+
+    async def aembed_query(self, text: str) -> list[float]:
+        return (await self.aembed_documents([text]))[0]
