@@ -1,0 +1,36 @@
+"""``LocalEndpoint``: an OVH-faithful local server for tests, demos and offline use.
+
+It speaks OVHcloud AI Endpoints' OpenAI-compatible protocol on a free 127.0.0.1 port
+(``/v1/responses``, ``/v1/chat/completions``, ``/v1/embeddings``, ``/v1/models``), answers the
+platform's rules the way its vLLM-based stack does, and replies with a deterministic rule-based
+model. It records every request and can inject faults. It is test infrastructure, not a model.
+"""
+
+from ovh_responses.testing.faults import (
+    CutStreamFault,
+    DelayFault,
+    DropConnectionFault,
+    ErrorEventFault,
+    FailedResponseFault,
+    Fault,
+    RateLimitFault,
+    ServerErrorFault,
+)
+from ovh_responses.testing.log import RecordedRequest
+from ovh_responses.testing.models import CATALOG, ModelSpec
+from ovh_responses.testing.server import LocalEndpoint
+
+__all__ = [
+    "CATALOG",
+    "CutStreamFault",
+    "DelayFault",
+    "DropConnectionFault",
+    "ErrorEventFault",
+    "FailedResponseFault",
+    "Fault",
+    "LocalEndpoint",
+    "ModelSpec",
+    "RateLimitFault",
+    "RecordedRequest",
+    "ServerErrorFault",
+]

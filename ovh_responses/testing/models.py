@@ -1,0 +1,98 @@
+"""The local endpoint's model catalog: one :class:`ModelSpec` per model id, as data.
+
+The real ids mirror OVHcloud AI Endpoints' catalog with their documented capabilities; the
+``local-*`` ids are test models, each switching on one per-model rule of the platform so that
+client code can be tested against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Route = Literal["responses", "chat", "embeddings"]
+ReasoningMode = Literal["none", "effort", "toggle"]
+
+CHAT_ROUTES: frozenset[Route] = frozenset({"responses", "chat"})
+EMBEDDING_ROUTES: frozenset[Route] = frozenset({"embeddings"})
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """What one model id accepts and how it behaves on the local endpoint.
+
+    ``reasoning``: ``"effort"`` emits reasoning and accepts ``reasoning.effort``; ``"toggle"`` emits
+    reasoning unless the prompt contains ``/no_think`` and accepts ``reasoning.effort`` silently;
+    ``"none"`` answers 400 (param ``reasoning``) to ``reasoning.effort``.
+    """
+
+    id: str
+    context: int = 131072
+    routes: frozenset[Route] = CHAT_ROUTES
+    tools: bool = True
+    structured: bool = True
+    vision: bool = False
+    reasoning: ReasoningMode = "none"
+    tool_choice_auto_only: bool = False
+    system_prompt: bool = True
+    parallel_tool_calls: bool = True
+    stream_structured: bool = True
+    dimensions: int = 0
+    owned_by: str = "vllm"
+
+    @property
+    def is_embedding(self) -> bool:
+        return "embeddings" in self.routes
+
+
+def _embedding(model_id: str, dimensions: int, context: int = 8192) -> ModelSpec:
+    return ModelSpec(
+        id=model_id,
+        context=context,
+        routes=EMBEDDING_ROUTES,
+        tools=False,
+        structured=False,
+        dimensions=dimensions,
+    )
+
+
+CATALOG: tuple[ModelSpec, ...] = (
+    ModelSpec("gpt-oss-120b", reasoning="effort"),
+    ModelSpec("gpt-oss-20b", reasoning="effort"),
+    ModelSpec("Qwen3-32B", 32768, reasoning="toggle"),
+    ModelSpec("Mistral-Small-3.2-24B-Instruct-2506", vision=True),
+    ModelSpec("Meta-Llama-3_3-70B-Instruct"),
+    ModelSpec("Qwen2.5-VL-72B-Instruct", 32768, vision=True, tools=False),
+    ModelSpec("Qwen3-Coder-30B-A3B-Instruct", 262144),
+    ModelSpec("Mistral-Nemo-Instruct-2407", 65536),
+    ModelSpec("Mistral-7B-Instruct-v0.3", 65536),
+    ModelSpec("Qwen3.5-9B", 262144, vision=True, reasoning="effort"),
+    ModelSpec("Qwen3.5-397B-A17B", 262144, vision=True, reasoning="effort"),
+    ModelSpec("Qwen3.6-27B", 262144, vision=True, reasoning="effort"),
+    _embedding("bge-m3", 1024),
+    _embedding("bge-multilingual-gemma2", 3584),
+    _embedding("bge-base-en-v1.5", 768, context=512),
+    # Test models: each one exercises one per-model rule.
+    ModelSpec("local-chat", 8192),
+    ModelSpec("local-reasoning", 8192, reasoning="effort"),
+    ModelSpec("local-vision", 8192, vision=True),
+    ModelSpec("local-tool-choice-auto-only", 8192, tool_choice_auto_only=True),
+    ModelSpec("local-no-system", 8192, system_prompt=False),
+    ModelSpec("local-chat-completions-only", 8192, routes=frozenset({"chat"})),
+    ModelSpec("local-no-parallel-tools", 8192, parallel_tool_calls=False),
+    ModelSpec("local-no-stream-structured", 8192, stream_structured=False),
+    ModelSpec("local-no-tools", 8192, tools=False),
+    ModelSpec("local-small-context", 128),
+    _embedding("local-embedding", 256),
+)
+
+ALIASES: dict[str, str] = {"mistral@latest": "Mistral-Small-3.2-24B-Instruct-2506"}
+
+
+def catalog_index(models: tuple[ModelSpec, ...]) -> dict[str, ModelSpec]:
+    """Model id (and alias) -> spec; ids are case-sensitive, as on the platform."""
+    index = {spec.id: spec for spec in models}
+    for alias, target in ALIASES.items():
+        if target in index:
+            index[alias] = index[target]
+    return index

@@ -1,0 +1,164 @@
+"""The platform's rules shared by ``/v1/responses`` and ``/v1/chat/completions``.
+
+Each check raises :class:`EndpointError` with the status, message and ``param`` that OVH's
+vLLM-based stack answers with.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from ovh_responses.testing.failures import EndpointError, bad_request
+from ovh_responses.testing.text import count_tokens
+
+if TYPE_CHECKING:
+    from ovh_responses.testing.conversation import Ask
+    from ovh_responses.testing.models import ModelSpec, Route
+
+IMAGE_TOKENS = 64
+_DATA_URL = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+);base64,(?P<data>.*)$", re.DOTALL)
+ROUTE_PATHS: dict[Route, str] = {
+    "responses": "/v1/responses",
+    "chat": "/v1/chat/completions",
+    "embeddings": "/v1/embeddings",
+}
+
+
+def find_model(index: dict[str, ModelSpec], body: dict[str, Any], route: Route) -> ModelSpec:
+    name = body.get("model")
+    if not isinstance(name, str) or not name:
+        raise bad_request("Field required: model", "model")
+    spec = index.get(name)
+    if spec is None:
+        raise EndpointError(404, f"The model `{name}` does not exist.", param="model")
+    if route not in spec.routes:
+        served = ", ".join(ROUTE_PATHS[r] for r in sorted(spec.routes))
+        raise EndpointError(
+            404,
+            f"The model `{name}` is not available on route {ROUTE_PATHS[route]}; "
+            f"it is served on {served}.",
+            param="model",
+        )
+    return spec
+
+
+def check_image_url(url: object, spec: ModelSpec) -> None:
+    if not isinstance(url, str) or not url:
+        raise bad_request("An input_image needs an image_url (a base64 data: URL).", "input")
+    match = _DATA_URL.match(url)
+    if match is None:
+        raise bad_request(
+            "Only base64 data: URLs are supported for images; remote image URLs are not "
+            "fetched. Send the image as data:<mime>;base64,<data>.",
+            "input",
+        )
+    try:
+        base64.b64decode(match["data"], validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise bad_request(f"The image data URL is not valid base64: {e}", "input") from e
+    if not spec.vision:
+        raise bad_request(
+            f"The model `{spec.id}` is not a multimodal model: it does not accept image inputs.",
+            "input",
+        )
+
+
+def check_model_rules(
+    spec: ModelSpec, ask: Ask, *, stream: bool, has_system: bool, route: Route = "responses"
+) -> None:
+    """Per-model rules: system prompts, tools, tool_choice, reasoning, structured streaming."""
+    chat = route == "chat"
+    if has_system and not spec.system_prompt:
+        raise bad_request(
+            f"System role not supported: the model `{spec.id}` accepts no system or developer "
+            "messages and no instructions; put them in the first user message.",
+            "messages" if chat else "instructions",
+        )
+    if ask.tools and not spec.tools and ask.tool_choice != "none":
+        raise bad_request(
+            '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to '
+            f"be set: the model `{spec.id}` does not support tool calling.",
+            "tools",
+        )
+    if spec.tool_choice_auto_only and (ask.tool_choice != "auto" or ask.forced_tool):
+        shown = ask.forced_tool or ask.tool_choice
+        raise bad_request(
+            f"The model `{spec.id}` only supports tool_choice 'auto'; got {shown!r}.",
+            "tool_choice",
+        )
+    if ask.effort is not None and spec.reasoning == "none":
+        raise bad_request(
+            f"The model `{spec.id}` is not a reasoning model: reasoning.effort is not supported.",
+            "reasoning_effort" if chat else "reasoning",
+        )
+    if stream and ask.output == "json_schema" and not spec.stream_structured:
+        raise bad_request(
+            f"The model `{spec.id}` does not support structured output (json_schema) with "
+            "stream=true; send the request without streaming.",
+            "response_format" if chat else "text",
+        )
+
+
+def check_tool_choice(ask: Ask) -> None:
+    if ask.tool_choice == "required" and not ask.tools:
+        raise bad_request("tool_choice 'required' needs at least one tool.", "tool_choice")
+    if ask.forced_tool is not None and ask.forced_tool not in {t.name for t in ask.tools}:
+        raise bad_request(
+            f"Tool '{ask.forced_tool}' named in tool_choice is not among the tools.",
+            "tool_choice",
+        )
+
+
+def input_tokens(ask: Ask) -> int:
+    total = sum(count_tokens(t.text) + IMAGE_TOKENS * t.images for t in ask.turns)
+    total += sum(count_tokens(c.arguments) for t in ask.turns for c in t.calls)
+    for tool in ask.tools:
+        total += count_tokens(json.dumps({"name": tool.name, "description": tool.description}))
+        total += count_tokens(json.dumps(tool.parameters))
+    if ask.schema is not None:
+        total += count_tokens(json.dumps(ask.schema))
+    return total
+
+
+def check_context(spec: ModelSpec, prompt_tokens: int, max_tokens: int | None) -> None:
+    """vLLM's answers when the prompt (plus the asked output) does not fit the context."""
+    ctx = spec.context
+    if max_tokens is None:
+        if prompt_tokens >= ctx:
+            # vLLM derives the output budget as context - prompt and rejects it when < 1.
+            raise bad_request(f"max_tokens must be at least 1, got {ctx - prompt_tokens}.")
+        return
+    if prompt_tokens >= ctx:
+        raise bad_request(
+            f"This model's maximum context length is {ctx} tokens. However, your request has "
+            f"{prompt_tokens} input tokens. Please reduce the length of the input messages.",
+            "input",
+        )
+    if prompt_tokens + max_tokens > ctx:
+        raise bad_request(
+            f"This model's maximum context length is {ctx} tokens. However, you requested "
+            f"{prompt_tokens + max_tokens} tokens ({prompt_tokens} in the messages, {max_tokens} "
+            "in the completion). Please reduce the length of the messages or completion.",
+            "max_output_tokens",
+        )
+
+
+def check_sampling(body: dict[str, Any], max_key: str) -> int | None:
+    temperature = body.get("temperature")
+    if temperature is not None and (
+        not isinstance(temperature, (int, float)) or not 0 <= temperature <= 2
+    ):
+        raise bad_request("temperature must be a number between 0 and 2.", "temperature")
+    top_p = body.get("top_p")
+    if top_p is not None and (not isinstance(top_p, (int, float)) or not 0 < top_p <= 1):
+        raise bad_request("top_p must be in (0, 1].", "top_p")
+    max_tokens = body.get(max_key)
+    if max_tokens is None:
+        return None
+    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+        raise bad_request(f"{max_key} must be at least 1, got {max_tokens}.", max_key)
+    return max_tokens

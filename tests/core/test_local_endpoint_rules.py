@@ -1,0 +1,218 @@
+"""LocalEndpoint answers OVH's rules and per-model limits as vLLM does (status, type, param)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import openai
+import pytest
+from openai import OpenAI
+
+from ovh_responses.testing import LocalEndpoint
+
+if TYPE_CHECKING:
+    pass
+
+PNG_DATA_URL = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+    "/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+TOOL: dict[str, Any] = {
+    "type": "function",
+    "name": "get_time",
+    "description": "Current time in a timezone.",
+    "parameters": {"type": "object", "properties": {"tz": {"type": "string"}}},
+}
+
+
+@pytest.fixture
+def client(endpoint: LocalEndpoint) -> OpenAI:
+    return OpenAI(base_url=endpoint.base_url, api_key="test-key", max_retries=0)
+
+
+def rejected(client: OpenAI, **body: Any) -> openai.APIStatusError:
+    body.setdefault("store", False)
+    with pytest.raises(openai.APIStatusError) as info:
+        client.responses.create(**body)
+    return info.value
+
+
+def error_of(exc: openai.APIStatusError) -> dict[str, Any]:
+    assert isinstance(exc.body, dict)
+    assert set(exc.body) == {"message", "type", "param", "code"}
+    return exc.body
+
+
+def user_image(url: str) -> list[Any]:
+    return [
+        {
+            "role": "user",
+            "content": [
+                {"type": "input_text", "text": "What is in this image?"},
+                {"type": "input_image", "image_url": url, "detail": "auto"},
+            ],
+        }
+    ]
+
+
+def test_store_true_is_rejected() -> None:
+    # The only request of the suite that sends store=true: it goes to a private endpoint made
+    # here, not to the shared fixtures whose logs are checked for store=false.
+    with LocalEndpoint() as ep:
+        client = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
+        with pytest.raises(openai.BadRequestError) as info:
+            client.responses.create(model="local-chat", input="hi", store=True)
+    error = error_of(info.value)
+    assert error == {**error, "type": "BadRequestError", "param": "store", "code": 400}
+
+
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"previous_response_id": "resp_0123456789abcdef"}, "previous_response_id"),
+        ({"tools": [{"type": "web_search"}]}, "tools"),
+        ({"tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}]}, "tools"),
+        ({"input": user_image("https://example.com/cat.png")}, "input"),
+        ({"input": user_image("data:image/png;base64,@@not-base64@@")}, "input"),
+        ({"temperature": 3}, "temperature"),
+        ({"max_output_tokens": 0}, "max_output_tokens"),
+        ({"tool_choice": "required"}, "tool_choice"),
+        ({"tools": [TOOL], "tool_choice": {"type": "function", "name": "nope"}}, "tool_choice"),
+        ({"reasoning": {"effort": "low"}}, "reasoning"),
+        ({"input": [{"type": "item_reference", "id": "msg_1"}]}, "input"),
+    ],
+)
+def test_platform_rules_answer_400_with_param(
+    client: OpenAI, body: dict[str, Any], param: str
+) -> None:
+    request = {"model": "local-vision", "input": "hello", **body}
+    exc = rejected(client, **request)
+    assert exc.status_code == 400
+    error = error_of(exc)
+    assert error["type"] == "BadRequestError"
+    assert error["param"] == param
+    assert error["code"] == 400
+
+
+def test_unknown_model_is_404_on_param_model(client: OpenAI) -> None:
+    exc = rejected(client, model="gpt-oss-120B", input="hi")
+    assert isinstance(exc, openai.NotFoundError)
+    error = error_of(exc)
+    assert error["type"] == "NotFoundError"
+    assert error["param"] == "model"
+    assert "gpt-oss-120B" in error["message"]
+
+
+def test_chat_completions_only_model(client: OpenAI) -> None:
+    exc = rejected(client, model="local-chat-completions-only", input="hi")
+    assert isinstance(exc, openai.NotFoundError)
+    message = error_of(exc)["message"]
+    assert "/v1/responses" in message
+    assert "/v1/chat/completions" in message
+    completion = client.chat.completions.create(
+        model="local-chat-completions-only", messages=[{"role": "user", "content": "hi"}]
+    )
+    assert completion.choices[0].message.content
+
+
+def test_embedding_model_is_not_on_responses(client: OpenAI) -> None:
+    assert isinstance(rejected(client, model="bge-m3", input="hi"), openai.NotFoundError)
+
+
+def test_images_only_on_vision_models(client: OpenAI) -> None:
+    ok = client.responses.create(model="local-vision", input=user_image(PNG_DATA_URL), store=False)
+    assert ok.status == "completed"
+    exc = rejected(client, model="local-chat", input=user_image(PNG_DATA_URL))
+    assert error_of(exc)["param"] == "input"
+    assert "multimodal" in error_of(exc)["message"]
+
+
+@pytest.mark.parametrize("choice", ["required", "none", {"type": "function", "name": "get_time"}])
+def test_tool_choice_auto_only_model(client: OpenAI, choice: Any) -> None:
+    exc = rejected(
+        client, model="local-tool-choice-auto-only", input="hi", tools=[TOOL], tool_choice=choice
+    )
+    assert error_of(exc)["param"] == "tool_choice"
+    ok = client.responses.create(
+        model="local-tool-choice-auto-only",
+        input="What time is it in UTC?",
+        tools=[TOOL],
+        tool_choice="auto",
+        store=False,
+    )
+    assert ok.output[0].type == "function_call"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"instructions": "Be brief."},
+        {"input": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}]},
+        {
+            "input": [
+                {"role": "developer", "content": "Be brief."},
+                {"role": "user", "content": "hi"},
+            ]
+        },
+    ],
+)
+def test_no_system_model(client: OpenAI, body: dict[str, Any]) -> None:
+    exc = rejected(client, model="local-no-system", **{"input": "hi", **body})
+    assert "System role not supported" in error_of(exc)["message"]
+    ok = client.responses.create(model="local-no-system", input="hi", store=False)
+    assert ok.status == "completed"
+
+
+def test_no_stream_structured_model(client: OpenAI) -> None:
+    fmt: Any = {
+        "format": {
+            "type": "json_schema",
+            "name": "Answer",
+            "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+        }
+    }
+    exc = rejected(client, model="local-no-stream-structured", input="hi", text=fmt, stream=True)
+    assert error_of(exc)["param"] == "text"
+    ok = client.responses.create(
+        model="local-no-stream-structured", input="hi", text=fmt, store=False
+    )
+    assert set(json.loads(ok.output_text)) == {"a"}
+
+
+def test_no_tools_model(client: OpenAI) -> None:
+    exc = rejected(client, model="Qwen2.5-VL-72B-Instruct", input="hi", tools=[TOOL])
+    assert error_of(exc)["param"] == "tools"
+
+
+def test_no_parallel_tools_model_emits_one_call(client: OpenAI) -> None:
+    other = {**TOOL, "name": "get_weather", "description": "Weather in a city."}
+    prompt = "What is the weather in Paris and the time in Tokyo?"
+    both = client.responses.create(
+        model="local-chat", input=prompt, tools=[TOOL, other], store=False
+    )
+    one = client.responses.create(
+        model="local-no-parallel-tools", input=prompt, tools=[TOOL, other], store=False
+    )
+    assert [item.type for item in both.output] == ["function_call", "function_call"]
+    assert [item.type for item in one.output] == ["function_call"]
+
+
+def test_prompt_over_the_context_gives_vllm_max_tokens_message(client: OpenAI) -> None:
+    exc = rejected(client, model="local-small-context", input="word " * 130)
+    assert error_of(exc)["message"] == "max_tokens must be at least 1, got -2."
+
+
+def test_prompt_plus_output_over_the_context(client: OpenAI) -> None:
+    exc = rejected(client, model="local-small-context", input="word " * 100, max_output_tokens=50)
+    message = error_of(exc)["message"]
+    assert message.startswith("This model's maximum context length is 128 tokens. However,")
+    assert "100 in the messages, 50 in the completion" in message
+
+
+def test_reasoning_effort_accepted_on_reasoning_models(client: OpenAI) -> None:
+    for model in ("gpt-oss-20b", "Qwen3.5-9B", "local-reasoning"):
+        response = client.responses.create(
+            model=model, input="hi", reasoning={"effort": "low"}, store=False
+        )
+        assert response.output[0].type == "reasoning"

@@ -1,0 +1,284 @@
+"""LocalEndpoint's other routes, request log, API-key mode, faults and command line."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import urllib.request
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+import openai
+import pytest
+from openai import OpenAI
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+from ovh_responses.testing import (
+    CutStreamFault,
+    DropConnectionFault,
+    ErrorEventFault,
+    FailedResponseFault,
+    LocalEndpoint,
+    RateLimitFault,
+    ServerErrorFault,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+@pytest.fixture
+def client(endpoint: LocalEndpoint) -> OpenAI:
+    return OpenAI(base_url=endpoint.base_url, api_key="secret-key", max_retries=0)
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+# ----- embeddings and models -------------------------------------------------------------------
+
+
+def test_embeddings_are_unit_vectors_close_for_shared_words(
+    client: OpenAI, endpoint: LocalEndpoint
+) -> None:
+    texts = ["The cat sat on the mat", "A cat on a mat", "Stock markets fell sharply"]
+    result = client.embeddings.create(model="local-embedding", input=texts)
+    assert (
+        endpoint.last_body["encoding_format"] == "base64"
+    )  # the SDK's default, decoded by the SDK
+    vectors = [d.embedding for d in result.data]
+    assert [len(v) for v in vectors] == [256, 256, 256]
+    assert all(math.isclose(cosine(v, v), 1.0, rel_tol=1e-5) for v in vectors)
+    assert cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2])
+    assert result.usage.prompt_tokens == 6 + 5 + 4
+
+
+def test_embeddings_float_and_base64_agree(client: OpenAI) -> None:
+    as_float = client.embeddings.create(
+        model="bge-m3", input="hello there", encoding_format="float"
+    )
+    as_b64 = client.embeddings.create(model="bge-m3", input="hello there")
+    assert len(as_float.data[0].embedding) == 1024
+    assert as_float.data[0].embedding == pytest.approx(as_b64.data[0].embedding, abs=1e-6)
+
+
+def test_embedding_route_rejects_chat_models(client: OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError):
+        client.embeddings.create(model="local-chat", input="x")
+
+
+def test_models_list_has_catalog_ids_and_context(endpoint: LocalEndpoint) -> None:
+    with urllib.request.urlopen(f"{endpoint.base_url}/models", timeout=5) as resp:
+        body = json.load(resp)
+    by_id = {m["id"]: m for m in body["data"]}
+    assert body["object"] == "list"
+    assert by_id["gpt-oss-120b"]["max_model_len"] == 131072
+    assert by_id["Qwen3-32B"]["max_model_len"] == 32768
+    assert {"bge-m3", "local-reasoning", "local-no-system"} <= set(by_id)
+    client = OpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0)
+    assert {m.id for m in client.models.list()} == set(by_id)
+
+
+# ----- chat completions ------------------------------------------------------------------------
+
+
+def test_chat_completion_json_with_tools(client: OpenAI) -> None:
+    tools: Any = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+            },
+        }
+    ]
+    completion = client.chat.completions.create(
+        model="local-chat",
+        messages=[{"role": "user", "content": "What is the weather in Oslo?"}],
+        tools=tools,
+    )
+    ChatCompletion.model_validate(completion.model_dump())
+    choice = completion.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    assert choice.message.tool_calls is not None
+    call = choice.message.tool_calls[0]
+    assert call.type == "function"
+    assert json.loads(call.function.arguments) == {"city": "Oslo"}
+
+
+def test_chat_completion_stream_with_usage(client: OpenAI) -> None:
+    chunks = list(
+        client.chat.completions.create(
+            model="local-chat",
+            messages=[{"role": "user", "content": "Reply with exactly: streaming works"}],
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
+    for chunk in chunks:
+        ChatCompletionChunk.model_validate(chunk.model_dump())
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "streaming works"
+    assert chunks[-1].usage is not None
+    assert chunks[-1].usage.completion_tokens == 2
+
+
+def test_chat_completion_response_format_json_schema(client: OpenAI) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "year": {"type": "integer"}},
+        "required": ["city", "year"],
+    }
+    completion = client.chat.completions.create(
+        model="local-chat",
+        messages=[{"role": "user", "content": "The games were in 'Paris' in 2024."}],
+        response_format={"type": "json_schema", "json_schema": {"name": "Event", "schema": schema}},
+    )
+    assert json.loads(completion.choices[0].message.content or "") == {
+        "city": "Paris",
+        "year": 2024,
+    }
+
+
+# ----- request log and API key -----------------------------------------------------------------
+
+
+def test_request_log_records_every_request_with_the_key_redacted(
+    client: OpenAI, endpoint: LocalEndpoint
+) -> None:
+    client.responses.create(model="local-chat", input="hi", store=False)
+    client.models.list()
+    first, second = endpoint.requests
+    assert (first.method, first.path, second.method, second.path) == (
+        "POST",
+        "/v1/responses",
+        "GET",
+        "/v1/models",
+    )
+    assert first.body == {"model": "local-chat", "input": "hi", "store": False}
+    assert first.headers["authorization"] == "Bearer <redacted>"
+    assert "secret-key" not in repr(endpoint.requests)
+    assert endpoint.bodies("/v1/responses") == [first.body]
+    endpoint.clear()
+    assert endpoint.requests == []
+
+
+def test_api_key_mode(make_endpoint: Callable[..., LocalEndpoint]) -> None:
+    ep = make_endpoint(api_key="right")
+    ok = OpenAI(base_url=ep.base_url, api_key="right", max_retries=0)
+    assert ok.responses.create(model="local-chat", input="hi", store=False).output_text
+    wrong = OpenAI(base_url=ep.base_url, api_key="wrong", max_retries=0)
+    with pytest.raises(openai.PermissionDeniedError) as denied:
+        wrong.responses.create(model="local-chat", input="hi", store=False)
+    assert "Authentication Failed" in denied.value.message
+    missing = httpx2.post(
+        f"{ep.base_url}/responses", json={"model": "local-chat", "input": "hi", "store": False}
+    )
+    assert missing.status_code == 401
+    assert [r.had_api_key for r in ep.requests] == [True, True, False]
+
+
+# ----- faults ----------------------------------------------------------------------------------
+
+
+def test_rate_limit_with_retry_after_is_seen_by_the_sdk(
+    client: OpenAI, endpoint: LocalEndpoint
+) -> None:
+    endpoint.inject(RateLimitFault(retry_after=7))
+    with pytest.raises(openai.RateLimitError) as info:
+        client.responses.create(model="local-chat", input="hi", store=False)
+    assert info.value.response.headers["retry-after"] == "7"
+    assert info.value.body == {**info.value.body, "type": "RateLimitError", "code": 429}  # type: ignore[dict-item]
+    assert (
+        client.responses.create(model="local-chat", input="hi", store=False).status == "completed"
+    )
+
+
+def test_fault_times_and_path_filter(client: OpenAI, endpoint: LocalEndpoint) -> None:
+    endpoint.inject(ServerErrorFault(status=503, times=2, path="/v1/responses"))
+    assert client.models.list().data  # another path: not affected
+    for _ in range(2):
+        with pytest.raises(openai.InternalServerError) as info:
+            client.responses.create(model="local-chat", input="hi", store=False)
+        assert info.value.status_code == 503
+    assert endpoint.pending_faults == []
+    assert client.responses.create(model="local-chat", input="hi", store=False).output_text
+
+
+def test_sdk_retries_through_a_transient_error(endpoint: LocalEndpoint) -> None:
+    endpoint.inject(RateLimitFault(retry_after=0))
+    retrying = OpenAI(base_url=endpoint.base_url, api_key="k", max_retries=1)
+    assert retrying.responses.create(model="local-chat", input="hi", store=False).output_text
+    assert len(endpoint.requests_to("/v1/responses")) == 2
+
+
+def test_cut_stream_raises_in_the_sdk(client: OpenAI, endpoint: LocalEndpoint) -> None:
+    endpoint.inject(CutStreamFault(after_events=3))
+    stream = client.responses.create(model="local-chat", input="hello", stream=True, store=False)
+    seen: list[str] = []
+    with pytest.raises((httpx2.RemoteProtocolError, openai.APIConnectionError)):
+        seen.extend(event.type for event in stream)
+    assert seen == ["response.created", "response.in_progress", "response.output_item.added"]
+
+
+def test_error_event_mid_stream(client: OpenAI, endpoint: LocalEndpoint) -> None:
+    endpoint.inject(ErrorEventFault(after_events=4, message="engine overloaded"))
+    events = list(
+        client.responses.create(model="local-chat", input="hello", stream=True, store=False)
+    )
+    assert len(events) == 5
+    error = events[-1]
+    assert error.type == "error"
+    assert error.message == "engine overloaded"
+    assert error.sequence_number == 4
+
+
+def test_response_failed_in_stream_and_json(client: OpenAI, endpoint: LocalEndpoint) -> None:
+    endpoint.inject(FailedResponseFault(after_events=2, times=2))
+    events = list(
+        client.responses.create(model="local-chat", input="hello", stream=True, store=False)
+    )
+    assert [e.type for e in events] == [
+        "response.created",
+        "response.in_progress",
+        "response.failed",
+    ]
+    failed = client.responses.create(model="local-chat", input="hello", store=False)
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert failed.error.code == "server_error"
+
+
+def test_stream_faults_wait_for_a_streaming_request(
+    client: OpenAI, endpoint: LocalEndpoint
+) -> None:
+    endpoint.inject(CutStreamFault())
+    assert client.responses.create(model="local-chat", input="hi", store=False).output_text
+    assert len(endpoint.pending_faults) == 1
+
+
+def test_dropped_connection_is_a_connection_error(client: OpenAI, endpoint: LocalEndpoint) -> None:
+    endpoint.inject(DropConnectionFault())
+    with pytest.raises(openai.APIConnectionError):
+        client.responses.create(model="local-chat", input="hi", store=False)
+
+
+def test_command_line_prints_the_base_url() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ovh_responses.testing", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:")
+        assert base_url.endswith("/v1")
+        client = OpenAI(base_url=base_url, api_key="k", max_retries=0)
+        assert client.responses.create(model="local-chat", input="hi", store=False).output_text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
