@@ -1,0 +1,449 @@
+"""``OVHResponses``: OVHcloud AI Endpoints' ``/v1/responses`` as a LlamaIndex LLM."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Literal
+
+import llama_index.core.instrumentation as instrument
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+)
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
+from llama_index.core.constants import DEFAULT_NUM_OUTPUTS
+from llama_index.core.instrumentation.events.llm import (
+    LLMStructuredPredictEndEvent,
+    LLMStructuredPredictStartEvent,
+)
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.types import PydanticProgramMode
+
+from llama_index_ovh_responses import _calls, _structured, _tools
+from llama_index_ovh_responses._inputs import SystemRole, to_input_items
+from llama_index_ovh_responses._outputs import (
+    StreamAssembler,
+    chat_response,
+    completion_response,
+)
+from ovh_responses.client import ResponsesClient
+from ovh_responses.errors import RequestRejected
+from ovh_responses.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW, ModelProfile
+from ovh_responses.request import build_request
+from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
+from ovh_responses.tools import tool_choice_param
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncGenerator, Generator, Sequence
+
+    import httpx2
+    from llama_index.core.llms.llm import ToolSelection
+    from llama_index.core.program.utils import FlexibleModel
+    from llama_index.core.prompts import PromptTemplate
+    from llama_index.core.tools.types import BaseTool
+    from llama_index.core.types import Model
+    from openai.types.responses.response_create_params import ResponseCreateParams
+
+logger = logging.getLogger(__name__)
+dispatcher = instrument.get_dispatcher(__name__)  # type: ignore[attr-defined]
+
+ReasoningEffort = Literal["minimal", "low", "medium", "high"]
+
+_warned_models: set[str] = set()
+
+
+class OVHResponses(FunctionCallingLLM):
+    """OVHcloud AI Endpoints through ``POST /v1/responses``.
+
+    Chat, completion, streaming and async; function tools; structured output through
+    ``text.format`` json_schema; reasoning. The API key is read from ``AI_ENDPOINT_API_KEY``
+    (or ``OVH_AI_ENDPOINTS_ACCESS_TOKEN``, ``OVHCLOUD_API_KEY``) unless given; without one the
+    anonymous tier is used. Every request is sent with ``store: false``.
+    """
+
+    model: str = Field(default=DEFAULT_MODEL, description="Model id (case-sensitive).")
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    top_p: float | None = Field(default=None, ge=0.0, le=1.0)
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    reasoning_effort: ReasoningEffort | None = Field(
+        default=None, description="reasoning.effort, for reasoning models."
+    )
+    api_key: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    api_base: str = Field(default="", description="Base URL, up to /v1.")
+    timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=2, ge=0)
+    default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Extra request body parameters, sent as given."
+    )
+    strict: bool = Field(
+        default=False,
+        description="Strict function schemas and json_schema output; refuse doubtful "
+        "parameters instead of dropping them.",
+    )
+    system_role: SystemRole = Field(
+        default="system", description="Role given to system messages: system or developer."
+    )
+    context_window: int | None = Field(
+        default=None, description="Overrides the model's known context window."
+    )
+
+    _client: ResponsesClient = PrivateAttr()
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        api_key: str | SecretStr | None = None,
+        api_base: str | None = None,
+        http_client: httpx2.Client | None = None,
+        async_http_client: httpx2.AsyncClient | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            model=model,
+            api_key=resolve_api_key(api_key),
+            api_base=resolve_base_url(api_base),
+            **kwargs,
+        )
+        self._client = ResponsesClient(
+            api_key=self.api_key,
+            base_url=self.api_base,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+            http_client=http_client,
+            http_async_client=async_http_client,
+        )
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "OVHResponses"
+
+    # ----- what the model is ---------------------------------------------------------------
+
+    @property
+    def profile(self) -> ModelProfile:
+        """The model's capabilities, with the server's context length once it was listed
+        (the first request lists the endpoint's models)."""
+        profile = CATALOG.cached_profile(self._client.base_url, self.model)
+        unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
+        if unknown and self.model not in _warned_models:
+            _warned_models.add(self.model)
+            logger.warning(
+                "model %r has no known profile; assuming a %d-token context window, tool "
+                "calling and structured output. Pass context_window=... to set the size.",
+                self.model,
+                profile.context_window,
+            )
+        return profile
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        profile = self.profile
+        return LLMMetadata(
+            context_window=self.context_window or profile.context_window,
+            num_output=self.max_output_tokens or profile.max_output_tokens or DEFAULT_NUM_OUTPUTS,
+            is_chat_model=True,
+            is_function_calling_model=profile.tool_calling,
+            model_name=self.model,
+            system_role=MessageRole.SYSTEM,
+        )
+
+    # ----- the request -----------------------------------------------------------------------
+
+    def _prepare(
+        self, messages: Sequence[ChatMessage], stream: bool, kwargs: dict[str, Any]
+    ) -> tuple[ResponseCreateParams, list[str]]:
+        """The request body for ``messages``, and the stop sequences to apply to the answer.
+
+        Per-call keyword arguments override the fields; those this class does not know go into
+        the body as extra parameters. The body is built (and checked) before anything is sent.
+        """
+        kw = dict(kwargs)
+        stop = _stop_list(kw.pop("stop", None))
+        effort = kw.pop("reasoning_effort", self.reasoning_effort)
+        tools = kw.pop("tools", None) or None
+        tool_choice, parallel = kw.pop("tool_choice", None), kw.pop("parallel_tool_calls", None)
+        body = build_request(
+            model=kw.pop("model", self.model),
+            input=to_input_items(messages, self.system_role),
+            tools=tools,
+            tool_choice=tool_choice if tools else None,  # meaningless without tools
+            parallel_tool_calls=parallel if tools else None,
+            temperature=kw.pop("temperature", self.temperature),
+            top_p=kw.pop("top_p", self.top_p),
+            max_output_tokens=kw.pop("max_output_tokens", self.max_output_tokens),
+            reasoning={"effort": effort} if effort else None,
+            text_format=kw.pop("text_format", None),
+            stream=stream,
+            extra={**self.additional_kwargs, **_without_tool_keys(kw)},
+            strict=self.strict,
+        )
+        return body, stop
+
+    # ----- chat ------------------------------------------------------------------------------
+    # The public methods fire LlamaIndex's callbacks; the private ones do the work, so that a
+    # completion (built on them) is reported once, not twice.
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return self._chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return await self._achat(messages, **kwargs)
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        return self._stream_chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        return self._astream_chat(messages, **kwargs)
+
+    def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        body, stop = self._prepare(messages, False, kwargs)
+        return chat_response(_calls.create(self._client, body, self.strict), stop=stop)
+
+    async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        body, stop = self._prepare(messages, False, kwargs)
+        return chat_response(await _calls.acreate(self._client, body, self.strict), stop=stop)
+
+    def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        body, stop = self._prepare(messages, True, kwargs)  # bad input raises here, not later
+
+        def gen() -> ChatResponseGen:
+            assembler = StreamAssembler(stop)
+            for delta in _calls.stream(self._client, body, self.strict):
+                yield assembler.feed(delta)
+
+        return gen()
+
+    def _astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
+        body, stop = self._prepare(messages, True, kwargs)
+
+        async def gen() -> ChatResponseAsyncGen:
+            assembler = StreamAssembler(stop)
+            async for delta in _calls.astream(self._client, body, self.strict):
+                yield assembler.feed(delta)
+
+        return gen()
+
+    # ----- completion ------------------------------------------------------------------------
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return completion_response(self._chat(_prompt_messages(prompt), **kwargs))
+
+    @llm_completion_callback()
+    async def acomplete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponse:
+        return completion_response(await self._achat(_prompt_messages(prompt), **kwargs))
+
+    @llm_completion_callback()
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseGen:
+        chunks = self._stream_chat(_prompt_messages(prompt), **kwargs)
+
+        def gen() -> CompletionResponseGen:
+            for chunk in chunks:
+                yield completion_response(chunk)
+
+        return gen()
+
+    @llm_completion_callback()
+    async def astream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseAsyncGen:
+        chunks = self._astream_chat(_prompt_messages(prompt), **kwargs)
+
+        async def gen() -> CompletionResponseAsyncGen:
+            async for chunk in chunks:
+                yield completion_response(chunk)
+
+        return gen()
+
+    # ----- tools -----------------------------------------------------------------------------
+
+    def _prepare_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        tool_choice: str | dict[str, Any] | None = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Chat arguments with flat function tools; the caller's history is copied, not changed."""
+        specs = _tools.tool_specs(tools, self.strict if strict is None else strict)
+        names = [spec["name"] for spec in specs]
+        messages = list(chat_history or [])
+        if user_msg is not None:
+            messages.append(
+                ChatMessage(role=MessageRole.USER, content=user_msg)
+                if isinstance(user_msg, str)
+                else user_msg
+            )
+        choice = tool_choice if tool_choice is not None else ("required" if tool_required else None)
+        return {
+            "messages": messages,
+            "tools": specs or None,
+            "tool_choice": tool_choice_param(choice, names) if specs else None,
+            "parallel_tool_calls": allow_parallel_tool_calls if specs else None,
+            **kwargs,
+        }
+
+    def _validate_chat_with_tools_response(
+        self,
+        response: ChatResponse,
+        tools: Sequence[BaseTool],
+        allow_parallel_tool_calls: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        return response if allow_parallel_tool_calls else _tools.keep_first_tool_call(response)
+
+    def get_tool_calls_from_response(
+        self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any
+    ) -> list[ToolSelection]:
+        selections = _tools.tool_selections(response)
+        if not selections and error_on_no_tool_call:
+            raise ValueError(
+                f"expected at least one tool call from {self.model!r}, got none; the answer "
+                f"was: {response.message.content!r}"
+            )
+        return selections
+
+    # ----- structured output ----------------------------------------------------------------
+
+    def _native_structured(self) -> bool:
+        """json_schema through ``text.format`` unless the model lacks it or another program
+        mode was chosen; then LlamaIndex's function-calling program is used."""
+        return (
+            self.pydantic_program_mode == PydanticProgramMode.DEFAULT and self.profile.json_schema
+        )
+
+    def _structured_kwargs(
+        self, output_cls: type[Model], llm_kwargs: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        return {
+            **(llm_kwargs or {}),
+            "text_format": _structured.text_format(output_cls, self.strict),
+        }
+
+    @dispatcher.span
+    def structured_predict(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Model:
+        if not self._native_structured():
+            fallback: Model = super().structured_predict(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+            return fallback
+        dispatcher.event(
+            LLMStructuredPredictStartEvent(
+                output_cls=output_cls, template=prompt, template_args=prompt_args
+            )
+        )
+        messages = self._get_messages(prompt, **prompt_args)
+        response = self.chat(messages, **self._structured_kwargs(output_cls, llm_kwargs))
+        result = _structured.parse_answer(output_cls, response)
+        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+        return result
+
+    @dispatcher.span
+    async def astructured_predict(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Model:
+        if not self._native_structured():
+            fallback: Model = await super().astructured_predict(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+            return fallback
+        dispatcher.event(
+            LLMStructuredPredictStartEvent(
+                output_cls=output_cls, template=prompt, template_args=prompt_args
+            )
+        )
+        messages = self._get_messages(prompt, **prompt_args)
+        response = await self.achat(messages, **self._structured_kwargs(output_cls, llm_kwargs))
+        result = _structured.parse_answer(output_cls, response)
+        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+        return result
+
+    def _structured_stream_call(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Generator[Model | list[Model] | FlexibleModel | list[FlexibleModel], None, None]:
+        if not self._native_structured():
+            return super()._structured_stream_call(output_cls, prompt, llm_kwargs, **prompt_args)
+        messages = self._get_messages(prompt, **prompt_args)
+        kwargs = self._structured_kwargs(output_cls, llm_kwargs)
+        chunks = self.stream_chat(messages, **kwargs)
+        return _structured.partial_objects(output_cls, chunks)  # type: ignore[return-value]
+
+    async def _structured_astream_call(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> AsyncGenerator[Model | list[Model] | FlexibleModel | list[FlexibleModel], None]:
+        if not self._native_structured():
+            return await super()._structured_astream_call(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+        messages = self._get_messages(prompt, **prompt_args)
+        kwargs = self._structured_kwargs(output_cls, llm_kwargs)
+        chunks = await self.astream_chat(messages, **kwargs)
+        return _structured.apartial_objects(output_cls, chunks)  # type: ignore[return-value]
+
+
+def _stop_list(stop: object) -> list[str]:
+    if stop is None:
+        return []
+    if isinstance(stop, str):
+        return [stop]
+    if isinstance(stop, list | tuple) and all(isinstance(s, str) for s in stop):
+        return list(stop)
+    raise RequestRejected(
+        f"stop must be a string or a list of strings, not {type(stop).__name__}.", param="stop"
+    )
+
+
+def _prompt_messages(prompt: str) -> list[ChatMessage]:
+    return [ChatMessage(role=MessageRole.USER, content=prompt)]
+
+
+_TOOL_CALL_ONLY_KEYS = ("verbose", "tool_required", "allow_parallel_tool_calls", "strict")
+
+
+def _without_tool_keys(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Per-call arguments meant for tool preparation never go into the request body."""
+    return {k: v for k, v in kwargs.items() if k not in _TOOL_CALL_ONLY_KEYS}
