@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## The main job: an example streamed from the local endpoint (offline).
+## The main job: the RAG example, offline against the local endpoint.
 demo: $(STAMP)
-	$(BIN)/python examples/quickstart.py
+	$(BIN)/python examples/langchain_rag.py
 
 ## Lint, type checks, the fast test suite and a check of the built wheel.
 test: lint typecheck unit dist-check

@@ -1,0 +1,24 @@
+"""The examples are scripts in examples/, not a package: make them importable by name."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+DOCS = EXAMPLES.parent / "docs"
+
+if str(EXAMPLES) not in sys.path:
+    sys.path.insert(0, str(EXAMPLES))
+
+
+@pytest.fixture
+def docs_text():
+    """A guide's text with its line breaks folded, as an answer quoting it would read."""
+
+    def read(name: str) -> str:
+        return " ".join((DOCS / name).read_text(encoding="utf-8").split())
+
+    return read
