@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         ResponseInputContentParam,
     )
 
-__all__ = ["ai_items", "message_items", "messages_to_input", "tool_output_text", "user_parts"]
+__all__ = ["ai_items", "message_items", "messages_to_input", "user_parts"]
 
 Block = Mapping[str, Any]
 
@@ -319,16 +319,9 @@ def _ai_block_error(kind: object) -> UnsupportedContentError:
 
 
 def _tool_item(message: ToolMessage) -> ResponseInputItemParam:
-    return items.function_call_output_item(message.tool_call_id, tool_output_text(message))
-
-
-def tool_output_text(message: ToolMessage) -> str:
-    """A tool result as text. A failed tool (``status="error"``) says so in the text, since a
-    ``function_call_output`` item has no error flag the model would see."""
-    text = _tool_text(message.content)
-    if message.status == "error" and not text.lower().startswith("error"):
-        return f"Error: {text}"
-    return text
+    return items.function_call_output_item(
+        message.tool_call_id, _tool_text(message.content), is_error=message.status == "error"
+    )
 
 
 def _tool_text(content: str | list[str | dict[str, Any]]) -> str:

@@ -22,8 +22,12 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 
 from langchain_ovh_responses._errors import OVHOutputParserError, OVHRefusalError
 from ovh_responses.errors import StructuredOutputError
-from ovh_responses.structured import json_schema_format, parse_json_output, parse_partial_json
-from ovh_responses.tools import strict_schema
+from ovh_responses.structured import (
+    JSON_OBJECT_FORMAT,
+    parse_json_output,
+    parse_partial_json,
+)
+from ovh_responses.structured import text_format as core_text_format
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel, LanguageModelInput
@@ -34,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["Method", "StructuredOutputParser", "structured_runnable"]
 
 Method = Literal["json_schema", "function_calling", "json_mode"]
-_JSON_OBJECT: ResponseFormatTextConfigParam = {"type": "json_object"}
 
 
 class StructuredOutputParser(BaseCumulativeTransformOutputParser[Any]):
@@ -146,7 +149,7 @@ def structured_runnable(
         )
         parser = StructuredOutputParser(pydantic_schema=pydantic_schema)
     elif method == "json_mode":
-        llm = model.bind(text_format=_JSON_OBJECT, ls_structured_output_format=ls_format)
+        llm = model.bind(text_format=JSON_OBJECT_FORMAT, ls_structured_output_format=ls_format)
         parser = StructuredOutputParser(pydantic_schema=pydantic_schema)
     else:
         raise ValueError(
@@ -165,12 +168,8 @@ def text_format(
     schema: dict[str, Any] | type, strict: bool | None
 ) -> ResponseFormatTextConfigParam:
     """``text.format`` for ``schema``; strict (the schema made strict) unless ``strict=False``."""
-    json_schema = dict(convert_to_json_schema(cast("Any", schema)))
-    name = str(json_schema.pop("title", None) or "output")
-    description = json_schema.pop("description", None)
-    enforce = strict is not False
-    body = strict_schema(json_schema) if enforce else json_schema
-    return json_schema_format(name, body, strict=enforce, description=description)
+    json_schema = convert_to_json_schema(cast("Any", schema))
+    return core_text_format(json_schema, strict=strict is not False)
 
 
 def _is_pydantic(schema: object) -> bool:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from ovh_responses.errors import UnsupportedFeatureError
-from ovh_responses.tools import function_tool, strict_schema
+from ovh_responses.tools import function_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,7 +35,7 @@ def to_function_tool(tool: ToolLike, *, strict: bool | None = None) -> FunctionT
         return _flat(tool, strict)
     spec = convert_to_openai_tool(tool, strict=strict)["function"]
     chosen = spec.get("strict") if strict is None else strict
-    return _function_tool(spec["name"], spec.get("description"), spec.get("parameters"), chosen)
+    return function_tool(spec["name"], spec.get("description"), spec.get("parameters"), chosen)
 
 
 def _is_responses_shaped(tool: Mapping[str, Any]) -> bool:
@@ -54,12 +54,4 @@ def _flat(tool: Mapping[str, Any], strict: bool | None) -> FunctionToolParam:
             param="tools",
         )
     chosen = tool.get("strict") if strict is None else strict
-    return _function_tool(tool["name"], tool.get("description"), tool.get("parameters"), chosen)
-
-
-def _function_tool(
-    name: str, description: str | None, parameters: Mapping[str, Any] | None, strict: bool | None
-) -> FunctionToolParam:
-    if strict and parameters:
-        parameters = strict_schema(parameters)
-    return function_tool(name, description, parameters, strict)
+    return function_tool(tool["name"], tool.get("description"), tool.get("parameters"), chosen)

@@ -4,7 +4,7 @@ model."""
 from __future__ import annotations
 
 from contextlib import aclosing, closing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.language_models import BaseChatModel, LangSmithParams
 from langchain_core.language_models.chat_models import (
@@ -21,6 +21,7 @@ from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses.client import ResponsesClient
+from ovh_responses.profiles import profile_for
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
 from ovh_responses.tools import tool_choice_param
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         CallbackManagerForLLMRun,
     )
     from langchain_core.language_models import LanguageModelInput
+    from langchain_core.language_models.model_profile import ModelProfile as LCModelProfile
     from langchain_core.messages import AIMessage, BaseMessage
     from langchain_core.runnables import Runnable
     from openai.types.responses.response_create_params import ResponseCreateParams
@@ -45,8 +47,11 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from langchain_ovh_responses._tools import ToolLike
+    from ovh_responses.profiles import ModelInfo
 
 __all__ = ["ChatOVHResponses"]
+
+Route = Literal["auto", "responses", "chat_completions"]
 
 
 class ChatOVHResponses(BaseChatModel):
@@ -96,7 +101,12 @@ class ChatOVHResponses(BaseChatModel):
     streaming: bool = False
     """Stream even when called with ``invoke``."""
     strict: bool = False
-    """Refuse, instead of dropping with a warning, parameters the platform may not honour."""
+    """Refuse with a typed error, instead of adapting with a warning, what the platform or the
+    model may not honour (doubtful parameters, system prompts on a model without them, a
+    ``tool_choice`` it does not take, ...)."""
+    route: Route = "auto"
+    """``"auto"``: ``/v1/responses``, or ``/v1/chat/completions`` for the models only served
+    there (known from their profile, or learned from the server's answer); or one route."""
 
     _client: ResponsesClient = PrivateAttr()
 
@@ -126,6 +136,21 @@ class ChatOVHResponses(BaseChatModel):
             http_async_client=self.http_async_client,
         )
         return self
+
+    # ----- what the model is --------------------------------------------------------------
+
+    def _resolve_model_profile(self) -> LCModelProfile | None:
+        return langchain_profile(self.model)
+
+    def list_models(self) -> list[ModelInfo]:
+        """The models this endpoint serves (``GET /v1/models``), each with its context window
+        and capability profile."""
+        with langchain_errors():
+            return self._client.list_models()
+
+    async def alist_models(self) -> list[ModelInfo]:
+        with langchain_errors():
+            return await self._client.alist_models()
 
     # ----- LangChain identity --------------------------------------------------------------
 
@@ -212,6 +237,10 @@ class ChatOVHResponses(BaseChatModel):
             strict=self.strict,
         )
 
+    @property
+    def _call_options(self) -> dict[str, Any]:
+        return {"route": self.route, "strict": self.strict}
+
     # ----- calls ----------------------------------------------------------------------------
 
     def _generate(
@@ -225,7 +254,7 @@ class ChatOVHResponses(BaseChatModel):
             return generate_from_stream(self._stream(messages, stop=stop, **kwargs))
         body = self._body(messages, stream=False, **kwargs)
         with langchain_errors():
-            result = self._client.create(body)
+            result = self._client.create(body, **self._call_options)
         return _chat_result(result_to_message(result, self._version))
 
     async def _agenerate(
@@ -239,7 +268,7 @@ class ChatOVHResponses(BaseChatModel):
             return await agenerate_from_stream(self._astream(messages, stop=stop, **kwargs))
         body = self._body(messages, stream=False, **kwargs)
         with langchain_errors():
-            result = await self._client.acreate(body)
+            result = await self._client.acreate(body, **self._call_options)
         return _chat_result(result_to_message(result, self._version))
 
     def _stream(
@@ -253,7 +282,7 @@ class ChatOVHResponses(BaseChatModel):
         chunks = ChunkStream(model=body["model"], stop=self._stops(stop), version=self._version)
         with (
             langchain_errors(),
-            closing(self._client.stream(body)) as deltas,
+            closing(self._client.stream(body, **self._call_options)) as deltas,
         ):
             for delta in deltas:
                 for chunk in chunks.feed(delta):
@@ -271,7 +300,7 @@ class ChatOVHResponses(BaseChatModel):
         body = self._body(messages, stream=True, **kwargs)
         chunks = ChunkStream(model=body["model"], stop=self._stops(stop), version=self._version)
         with langchain_errors():
-            async with aclosing(self._client.astream(body)) as deltas:
+            async with aclosing(self._client.astream(body, **self._call_options)) as deltas:
                 async for delta in deltas:
                     for chunk in chunks.feed(delta):
                         yield ChatGenerationChunk(message=chunk)
@@ -319,6 +348,28 @@ class ChatOVHResponses(BaseChatModel):
         return structured_runnable(
             self, schema, method=method, include_raw=include_raw, strict=strict
         )
+
+
+def langchain_profile(model: str) -> LCModelProfile:
+    """LangChain's model profile, from the core's profile of ``model``'s family."""
+    profile = profile_for(model)
+    found: LCModelProfile = {
+        "max_input_tokens": profile.context_window,
+        "text_inputs": True,
+        "image_inputs": profile.vision,
+        "image_url_inputs": False,  # only base64 data URLs are accepted
+        "pdf_inputs": False,
+        "audio_inputs": False,
+        "video_inputs": False,
+        "text_outputs": True,
+        "reasoning_output": profile.reasoning is not None,
+        "tool_calling": profile.tool_calling,
+        "tool_choice": profile.tool_calling and profile.tool_choice_modes == "all",
+        "structured_output": profile.json_schema,
+    }
+    if profile.max_output_tokens is not None:
+        found["max_output_tokens"] = profile.max_output_tokens
+    return found
 
 
 def _chat_result(message: AIMessage) -> ChatResult:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from llama_index.core.program.utils import FlexibleModel, create_flexible_model
 from pydantic import BaseModel, ValidationError
 
-from ovh_responses.structured import json_schema_format, parse_json_output, parse_partial_json
-from ovh_responses.tools import strict_schema
+from ovh_responses.structured import parse_json_output, parse_partial_json
+from ovh_responses.structured import text_format as core_text_format
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -24,10 +24,7 @@ def text_format(
     output_cls: type[BaseModel], strict: bool
 ) -> ResponseFormatTextJSONSchemaConfigParam:
     """The json_schema format for ``output_cls``; with ``strict``, in OpenAI's strict form."""
-    schema = output_cls.model_json_schema()
-    return json_schema_format(
-        output_cls.__name__, strict_schema(schema) if strict else schema, strict
-    )
+    return core_text_format(output_cls.model_json_schema(), strict=strict, name=output_cls.__name__)
 
 
 def parse_answer(output_cls: type[ModelT], response: ChatResponse) -> ModelT:

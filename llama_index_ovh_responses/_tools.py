@@ -8,7 +8,7 @@ from llama_index.core.base.llms.types import ChatResponse, ToolCallBlock
 from llama_index.core.llms.llm import ToolSelection
 
 from ovh_responses.structured import parse_partial_json
-from ovh_responses.tools import function_tool, strict_schema
+from ovh_responses.tools import function_tool
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -24,11 +24,10 @@ def tool_specs(tools: Sequence[BaseTool], strict: bool) -> list[FunctionToolPara
 
 
 def _spec(tool: BaseTool, strict: bool) -> FunctionToolParam:
-    schema = tool.metadata.get_parameters_dict()
     return function_tool(
         tool.metadata.get_name(),
         tool.metadata.description,
-        strict_schema(schema) if strict else schema,
+        tool.metadata.get_parameters_dict(),
         strict=strict,
     )
 

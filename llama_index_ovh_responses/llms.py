@@ -27,7 +27,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.types import PydanticProgramMode
 
-from llama_index_ovh_responses import _calls, _structured, _tools
+from llama_index_ovh_responses import _structured, _tools
 from llama_index_ovh_responses._inputs import SystemRole, to_input_items
 from llama_index_ovh_responses._outputs import (
     StreamAssembler,
@@ -52,10 +52,13 @@ if TYPE_CHECKING:
     from llama_index.core.types import Model
     from openai.types.responses.response_create_params import ResponseCreateParams
 
+    from ovh_responses.profiles import ModelInfo
+
 logger = logging.getLogger(__name__)
 dispatcher = instrument.get_dispatcher(__name__)  # type: ignore[attr-defined]
 
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
+Route = Literal["auto", "responses", "chat_completions"]
 
 _warned_models: set[str] = set()
 
@@ -86,14 +89,19 @@ class OVHResponses(FunctionCallingLLM):
     )
     strict: bool = Field(
         default=False,
-        description="Strict function schemas and json_schema output; refuse doubtful "
-        "parameters instead of dropping them.",
+        description="Strict function schemas and json_schema output; refuse with a typed error, "
+        "instead of adapting with a warning, what the platform or the model may not honour.",
     )
     system_role: SystemRole = Field(
         default="system", description="Role given to system messages: system or developer."
     )
     context_window: int | None = Field(
         default=None, description="Overrides the model's known context window."
+    )
+    route: Route = Field(
+        default="auto",
+        description="auto: /v1/responses, or /v1/chat/completions for the models only served "
+        "there (known from their profile or learned from the server); or one route.",
     )
 
     _client: ResponsesClient = PrivateAttr()
@@ -132,8 +140,8 @@ class OVHResponses(FunctionCallingLLM):
 
     @property
     def profile(self) -> ModelProfile:
-        """The model's capabilities, with the server's context length once it was listed
-        (the first request lists the endpoint's models)."""
+        """The model's capabilities, with the server's context length once the endpoint's
+        models were listed (:meth:`list_models`)."""
         profile = CATALOG.cached_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
         if unknown and self.model not in _warned_models:
@@ -145,6 +153,14 @@ class OVHResponses(FunctionCallingLLM):
                 profile.context_window,
             )
         return profile
+
+    def list_models(self) -> list[ModelInfo]:
+        """The models this endpoint serves (``GET /v1/models``), each with its context window
+        and capability profile; what the listing says is used from then on (``metadata``)."""
+        return self._client.list_models()
+
+    async def alist_models(self) -> list[ModelInfo]:
+        return await self._client.alist_models()
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -159,6 +175,10 @@ class OVHResponses(FunctionCallingLLM):
         )
 
     # ----- the request -----------------------------------------------------------------------
+
+    @property
+    def _call_options(self) -> dict[str, Any]:
+        return {"route": self.route, "strict": self.strict}
 
     def _prepare(
         self, messages: Sequence[ChatMessage], stream: bool, kwargs: dict[str, Any]
@@ -214,18 +234,19 @@ class OVHResponses(FunctionCallingLLM):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, stop = self._prepare(messages, False, kwargs)
-        return chat_response(_calls.create(self._client, body, self.strict), stop=stop)
+        return chat_response(self._client.create(body, **self._call_options), stop=stop)
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, stop = self._prepare(messages, False, kwargs)
-        return chat_response(await _calls.acreate(self._client, body, self.strict), stop=stop)
+        result = await self._client.acreate(body, **self._call_options)
+        return chat_response(result, stop=stop)
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         body, stop = self._prepare(messages, True, kwargs)  # bad input raises here, not later
 
         def gen() -> ChatResponseGen:
             assembler = StreamAssembler(stop)
-            for delta in _calls.stream(self._client, body, self.strict):
+            for delta in self._client.stream(body, **self._call_options):
                 yield assembler.feed(delta)
 
         return gen()
@@ -235,7 +256,7 @@ class OVHResponses(FunctionCallingLLM):
 
         async def gen() -> ChatResponseAsyncGen:
             assembler = StreamAssembler(stop)
-            async for delta in _calls.astream(self._client, body, self.strict):
+            async for delta in self._client.astream(body, **self._call_options):
                 yield assembler.feed(delta)
 
         return gen()
@@ -332,11 +353,9 @@ class OVHResponses(FunctionCallingLLM):
     # ----- structured output ----------------------------------------------------------------
 
     def _native_structured(self) -> bool:
-        """json_schema through ``text.format`` unless the model lacks it or another program
-        mode was chosen; then LlamaIndex's function-calling program is used."""
-        return (
-            self.pydantic_program_mode == PydanticProgramMode.DEFAULT and self.profile.json_schema
-        )
+        """json_schema through ``text.format`` (adapted by the core for a model without it)
+        unless another program mode was chosen; then LlamaIndex's own program is used."""
+        return self.pydantic_program_mode == PydanticProgramMode.DEFAULT
 
     def _structured_kwargs(
         self, output_cls: type[Model], llm_kwargs: dict[str, Any] | None

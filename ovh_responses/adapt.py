@@ -1,79 +1,51 @@
-"""A request made to fit the model it goes to, and the answer made to fit what was asked.
+"""A request made to fit the model it goes to.
 
 :func:`adapt_request` applies the model's :class:`~ovh_responses.profiles.ModelProfile` to a
 ``/v1/responses`` body. Each change is reported once per model and process with an
 :class:`~ovh_responses.errors.OVHCompatibilityWarning`; with ``strict=True`` it is refused with
 :class:`~ovh_responses.errors.UnsupportedFeatureError` instead. What cannot be changed before
-sending is described by the returned :class:`Adaptation`, which :func:`finish_result` and
-:class:`DeltaAdapter` apply to the answer (one call kept, the structured output taken out of its
-carrier tool call, the required tool checked).
-
-:class:`LearnedLimits` remembers, per endpoint and model, the optional parameters the server
-refused with a 400 naming them, so that they are not sent again in this process.
+sending is described by the returned :class:`Adaptation`, which
+:mod:`ovh_responses.adapt_answer` applies to the answer (one call kept, the structured output
+taken out of its carrier tool call, the required tool checked).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import re
 import threading
 import warnings
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ovh_responses.errors import (
     OVHCompatibilityWarning,
-    OVHError,
-    StructuredOutputError,
+    RequiredToolNotCalledError,
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.structured import parse_json_output
-from ovh_responses.types import (
-    Delta,
-    Done,
-    ReasoningDelta,
-    RefusalDelta,
-    Result,
-    TextDelta,
-    ToolCallArgsDelta,
-    ToolCallStart,
-)
 
 if TYPE_CHECKING:
-    from openai.types.responses import ResponseOutputItem
     from openai.types.responses.response_create_params import ResponseCreateParams, ToolChoice
 
-    from ovh_responses.profiles import ModelProfile
+    from ovh_responses.profiles import ModelProfile, Route
 
 __all__ = [
-    "LEARNED",
     "Adaptation",
-    "DeltaAdapter",
-    "LearnedLimits",
     "RequiredToolNotCalledError",
+    "RouteChoice",
     "adapt_request",
-    "check_required_tool",
     "choose_route",
-    "finish_result",
-    "keep_first_call",
-    "result_as_deltas",
-    "strip_param",
+    "forget_warnings",
+    "mark_warned",
+    "warn_once",
+    "without_system",
 ]
 
 Body = dict[str, Any]
 RouteChoice = Literal["auto", "responses", "chat_completions"]
-
-
-class RequiredToolNotCalledError(OVHError, ValueError):
-    """``tool_choice`` asked for a tool call, the model only accepts ``auto``, and it answered
-    without calling the tool. ``result`` is the answer it gave."""
-
-    def __init__(self, message: str, *, result: Result) -> None:
-        super().__init__(message)
-        self.result = result
+"""``"auto"``: the model's own route; or one route forced."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +55,12 @@ class Adaptation:
     changes: tuple[str, ...] = ()
     """One line per change made to the body."""
     required_choice: ToolChoice | None = None
-    """The ``tool_choice`` relaxed to ``auto``: check the answer with
-    :func:`check_required_tool`."""
+    """The ``tool_choice`` relaxed to ``auto``: the answer is checked for the call."""
     single_tool_call: bool = False
     """The model cannot call tools in parallel: keep only the first call."""
     stream_as_single: bool = False
     """Structured output cannot stream on this model: send the body (no longer streaming) as one
-    request and deliver its result with :func:`result_as_deltas`."""
+    request and deliver its result as a stream."""
     structured_tool: str | None = None
     """The structured output is requested as a call of this function; its arguments are the
     answer's text."""
@@ -98,7 +69,7 @@ class Adaptation:
 
     @property
     def changes_answer(self) -> bool:
-        """Whether :func:`finish_result` / :class:`DeltaAdapter` have anything to do."""
+        """Whether the answer has to be changed or checked at all."""
         return bool(
             self.required_choice is not None
             or self.single_tool_call
@@ -140,6 +111,18 @@ def warn_once(key: tuple[str, ...], message: str) -> None:
             return
         _WARNED.add(key)
     warnings.warn(message, OVHCompatibilityWarning, stacklevel=3)
+
+
+def mark_warned(key: tuple[str, ...]) -> None:
+    """Count ``key`` as reported: a warning that says the same thing was given already."""
+    with _WARNED_LOCK:
+        _WARNED.add(key)
+
+
+def forget_warnings() -> None:
+    """Warn again about every adaptation, as if none had been reported in this process."""
+    with _WARNED_LOCK:
+        _WARNED.clear()
 
 
 # ----- the request ----------------------------------------------------------------------------
@@ -375,322 +358,9 @@ def _reasoning(work: _Work) -> None:
     work.body.pop("reasoning")
 
 
-# ----- the answer -----------------------------------------------------------------------------
+# ----- the route ------------------------------------------------------------------------------
 
 
-def check_required_tool(result: Result, original_choice: ToolChoice | None) -> None:
-    """Raise :class:`RequiredToolNotCalledError` if ``original_choice`` asked for a call
-    (``"required"`` or a named function) that ``result`` does not make."""
-    if original_choice is None or original_choice in ("auto", "none"):
-        return
-    wanted = original_choice.get("name") if isinstance(original_choice, Mapping) else None
-    called = [c.name for c in result.function_calls]
-    if wanted is None and called:
-        return
-    if wanted is not None and wanted in called:
-        return
-    what = f"the tool {wanted!r}" if wanted else "a tool"
-    raise RequiredToolNotCalledError(
-        f"Model {result.model!r} only accepts tool_choice 'auto' and answered without calling "
-        f"{what} (called: {called or 'nothing'}). Name the tool in the prompt, retry, or use a "
-        "model that accepts tool_choice 'required'.",
-        result=result,
-    )
-
-
-def keep_first_call(result: Result) -> Result:
-    """``result`` with only its first function call (and the output items that go with it)."""
-    if len(result.function_calls) <= 1:
-        return result
-    first = result.function_calls[0]
-    output = [
-        item
-        for item in result.output
-        if item.type != "function_call" or item.call_id == first.call_id
-    ]
-    return replace(result, function_calls=[first], output=output)
-
-
-def structured_from_tool(result: Result, name: str) -> Result:
-    """The structured output carried by a call of ``name``, moved into the answer's text."""
-    from openai.types.responses import ResponseOutputMessage, ResponseOutputText
-
-    call = next((c for c in result.function_calls if c.name == name), None)
-    if call is None:
-        return result
-    message = ResponseOutputMessage(
-        type="message",
-        id=call.item_id or f"msg_{call.call_id}",
-        role="assistant",
-        status="completed",
-        content=[ResponseOutputText(type="output_text", text=call.arguments, annotations=[])],
-    )
-    output: list[ResponseOutputItem] = [
-        message if item.type == "function_call" and item.call_id == call.call_id else item
-        for item in result.output
-    ]
-    calls = [c for c in result.function_calls if c is not call]
-    return replace(result, text=result.text + call.arguments, function_calls=calls, output=output)
-
-
-def check_json_schema(result: Result, schema: Mapping[str, Any]) -> None:
-    """Raise :class:`StructuredOutputError` unless the text is a JSON object with the schema's
-    required properties (a full validation is the framework's, against its own model)."""
-    value = parse_json_output(result.text, refusal=result.refusal)
-    missing = [
-        k for k in schema.get("required", []) if not isinstance(value, dict) or k not in value
-    ]
-    if not isinstance(value, dict) or missing:
-        raise StructuredOutputError(
-            f"Model {result.model!r} answered JSON that does not match the schema (expected an "
-            f"object with {list(schema.get('required', []))}; missing {missing}). Retry, or use "
-            "a model that enforces JSON schemas.",
-            text=result.text,
-        )
-
-
-def finish_result(result: Result, adaptation: Adaptation) -> Result:
-    """The answer as the caller asked for it: each of ``adaptation``'s notes applied."""
-    if adaptation.structured_tool:
-        result = structured_from_tool(result, adaptation.structured_tool)
-    if adaptation.single_tool_call:
-        result = keep_first_call(result)
-    if adaptation.json_schema is not None and not result.is_incomplete:
-        check_json_schema(result, adaptation.json_schema)
-    check_required_tool(result, adaptation.required_choice)
-    return result
-
-
-@dataclass
-class DeltaAdapter:
-    """:func:`finish_result` for a stream: feed it each delta, emit what it returns."""
-
-    adaptation: Adaptation
-    _first_call: int | None = None
-    _structured: set[int] = field(default_factory=set)
-
-    def feed(self, delta: Delta) -> list[Delta]:
-        if isinstance(delta, Done):
-            return [Done(finish_result(delta.result, self.adaptation))]
-        if isinstance(delta, ToolCallStart):
-            return self._on_start(delta)
-        if isinstance(delta, ToolCallArgsDelta):
-            return self._on_args(delta)
-        return [delta]
-
-    def _on_start(self, delta: ToolCallStart) -> list[Delta]:
-        if delta.name == self.adaptation.structured_tool:
-            self._structured.add(delta.output_index)
-            return []
-        if self.adaptation.single_tool_call:
-            if self._first_call is None:
-                self._first_call = delta.output_index
-            elif delta.output_index != self._first_call:
-                return []
-        return [delta]
-
-    def _on_args(self, delta: ToolCallArgsDelta) -> list[Delta]:
-        if delta.output_index in self._structured:
-            return [TextDelta(text=delta.delta, output_index=delta.output_index)]
-        if self.adaptation.single_tool_call and delta.output_index != self._first_call:
-            return []
-        return [delta]
-
-
-def result_as_deltas(result: Result) -> Iterator[Delta]:
-    """A finished result delivered as a stream: its reasoning, text, refusal and calls, then
-    :class:`Done`."""
-    index = 0
-    for reasoning in result.reasoning:
-        if reasoning.text:
-            yield ReasoningDelta(reasoning.text, index, "text", reasoning.item_id)
-        if reasoning.summary:
-            yield ReasoningDelta(reasoning.summary, index, "summary", reasoning.item_id)
-        index += 1
-    if result.text or result.refusal:
-        if result.text:
-            yield TextDelta(result.text, index)
-        if result.refusal:
-            yield RefusalDelta(result.refusal, index)
-        index += 1
-    for call in result.function_calls:
-        yield ToolCallStart(index, call.call_id, call.name, call.item_id)
-        if call.arguments:
-            yield ToolCallArgsDelta(index, call.arguments)
-        index += 1
-    yield Done(result)
-
-
-# ----- routes and learned limits --------------------------------------------------------------
-
-
-def choose_route(
-    route: RouteChoice, profile: ModelProfile
-) -> Literal["responses", "chat_completions"]:
+def choose_route(route: RouteChoice, profile: ModelProfile) -> Route:
     """The route a request takes: the one asked for, or with ``"auto"`` the model's own."""
     return profile.route if route == "auto" else route
-
-
-_OPTIONAL = frozenset(
-    {
-        "temperature", "top_p", "top_logprobs", "parallel_tool_calls",
-        "reasoning", "instructions", "tool_choice", "metadata", "user", "service_tier",
-        "truncation", "include", "safety_identifier", "prompt_cache_key", "stream_options",
-        "max_tool_calls", "background", "text.verbosity",
-    }
-)  # fmt: skip
-"""Parameters a request still makes sense without. Not here: model, input, tools, text.format,
-stream, store, max_output_tokens: dropping them would change what the answer is (or what it
-costs)."""
-
-_BAD_VALUE = re.compile(
-    r"must be|between|at least|at most|greater than|less than|out of range|invalid value",
-    re.IGNORECASE,
-)
-"""A 400 complaining about a parameter's value (not about the parameter itself): nothing to
-learn, the caller must fix the value."""
-
-
-def _top_param(param: str) -> str:
-    """``"reasoning.effort"`` -> ``"reasoning"``, ``"tools[0]"`` -> ``"tools"``;
-    ``"text.verbosity"`` stays itself."""
-    if param.startswith("text.verbosity"):
-        return "text.verbosity"
-    return param.split(".", 1)[0].split("[", 1)[0]
-
-
-def strip_param(body: ResponseCreateParams, param: str) -> ResponseCreateParams | None:
-    """``body`` without the optional parameter ``param`` (as a server's 400 names it), or
-    ``None`` when ``param`` is not optional or not in the body. ``instructions`` (and system or
-    developer messages) are moved into the first user message rather than lost."""
-    name = _top_param(param)
-    data = cast("Body", body)
-    if name not in _OPTIONAL or not _present(data, name):
-        return None
-    out = dict(data)
-    if name == "text.verbosity":
-        out["text"] = {k: v for k, v in data["text"].items() if k != "verbosity"}
-    elif name == "instructions":
-        out = without_system(data) or out
-    else:
-        out.pop(name)
-    return cast("ResponseCreateParams", out)
-
-
-def _present(data: Body, name: str) -> bool:
-    if name == "text.verbosity":
-        text = data.get("text")
-        return isinstance(text, Mapping) and "verbosity" in text
-    if name == "instructions":
-        return without_system(data) is not None
-    return name in data
-
-
-def _streams_json_schema(data: Body) -> bool:
-    fmt = (data.get("text") or {}).get("format") or {}
-    return bool(data.get("stream")) and fmt.get("type") == "json_schema"
-
-
-_REFINES: Mapping[str, Mapping[str, object]] = {
-    "instructions": {"accepts_system_prompt": False},
-    "tool_choice": {"tool_choice_modes": "auto_only"},
-    "parallel_tool_calls": {"parallel_tool_calls": False},
-    "reasoning": {"reasoning": None},
-    "structured_streaming": {"structured_streaming": False},
-}
-
-
-_LEARNED_WHAT = {
-    "instructions": "system prompts",
-    "structured_streaming": "structured output with streaming",
-}
-
-
-def _learnable(body: ResponseCreateParams, param: str | None, message: str) -> str | None:
-    """What a 400 naming ``param`` teaches about the model, if a retry can avoid it."""
-    if not param or _BAD_VALUE.search(message):
-        return None
-    if _top_param(param) == "text" and _streams_json_schema(cast("Body", body)):
-        return "structured_streaming"
-    return _top_param(param) if strip_param(body, param) is not None else None
-
-
-class LearnedLimits:
-    """What the server refused, per (base URL, model), for the life of the process.
-
-    On a 400 whose ``param`` names an optional parameter of the request, call :meth:`learn`; if
-    it returns ``True`` retry once with the body rebuilt (:meth:`refine` the profile, adapt,
-    then :meth:`apply`). A model found not to be on ``/v1/responses`` is recorded with
-    :meth:`learn_route` and goes to ``/v1/chat/completions`` from then on.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._params: dict[tuple[str, str], set[str]] = {}
-        self._chat_only: set[tuple[str, str]] = set()
-
-    def learn(
-        self,
-        base_url: str,
-        model: str,
-        param: str | None,
-        body: ResponseCreateParams,
-        message: str = "",
-    ) -> bool:
-        """Record that the server refused ``param`` in ``body`` (the body it was sent), saying
-        ``message``. ``True`` when retrying without it can help: the parameter is optional, was
-        in ``body``, was not already known to be refused, and the message is not about a bad
-        value (``temperature must be between 0 and 2`` is the caller's to fix)."""
-        name = _learnable(body, param, message)
-        if name is None:
-            return False
-        with self._lock:
-            known = self._params.setdefault((base_url, model), set())
-            if name in known:
-                return False
-            known.add(name)
-        warn_once(
-            ("learned", base_url, model, name),
-            f"Model {model!r} refused {_LEARNED_WHAT.get(name, f'the parameter {name!r}')}; "
-            "its requests are adapted from now on.",
-        )
-        return True
-
-    def learned(self, base_url: str, model: str) -> frozenset[str]:
-        with self._lock:
-            return frozenset(self._params.get((base_url, model), ()))
-
-    def refine(self, base_url: str, model: str, profile: ModelProfile) -> ModelProfile:
-        """``profile`` with what was learned about ``model`` at ``base_url``."""
-        flags: dict[str, Any] = {}
-        for name in self.learned(base_url, model):
-            flags.update(_REFINES.get(name, {}))
-        with self._lock:
-            if (base_url, model) in self._chat_only:
-                flags["route"] = "chat_completions"
-        return replace(profile, **flags) if flags else profile
-
-    def apply(self, base_url: str, model: str, body: ResponseCreateParams) -> ResponseCreateParams:
-        """``body`` without the parameters learned to be refused."""
-        for name in sorted(self.learned(base_url, model)):
-            body = strip_param(body, name) or body
-        return body
-
-    def learn_route(self, base_url: str, model: str) -> None:
-        """``model`` is not served on ``/v1/responses`` at ``base_url``."""
-        with self._lock:
-            self._chat_only.add((base_url, model))
-        warn_once(
-            ("route", base_url, model),
-            f"Model {model!r} is not served on /v1/responses: it is used through "
-            "/v1/chat/completions from now on.",
-        )
-
-    def clear(self) -> None:
-        with self._lock:
-            self._params.clear()
-            self._chat_only.clear()
-
-
-LEARNED = LearnedLimits()
-"""The process-wide memory the clients share."""

@@ -16,23 +16,36 @@ import sys
 import threading
 import weakref
 from array import array
+from contextlib import aclosing, contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from ovh_responses.errors import StreamError, translate
+from ovh_responses.routing import aattempt, attempt
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.types import TextDelta
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Generator, Iterator, Mapping, Sequence
+    from collections.abc import (
+        AsyncGenerator,
+        Generator,
+        Iterable,
+        Iterator,
+        Mapping,
+        Sequence,
+    )
     from contextlib import AbstractContextManager
 
     import httpx2
-    from openai import AsyncOpenAI, Omit, OpenAI
+    from openai import AsyncOpenAI, AsyncStream, Omit, OpenAI, Stream
     from openai.types import CreateEmbeddingResponse, Model
+    from openai.types.chat import ChatCompletionChunk
+    from openai.types.responses import ResponseStreamEvent
     from openai.types.responses.response_create_params import ResponseCreateParams
     from pydantic import SecretStr
 
+    from ovh_responses.adapt import RouteChoice
     from ovh_responses.profiles import ModelInfo
+    from ovh_responses.routing import Plan
     from ovh_responses.types import Delta, Result
 
 __all__ = ["DEFAULT_EMBED_BATCH_SIZE", "ResponsesClient"]
@@ -155,69 +168,163 @@ class ResponsesClient:
             secret=self._api_key,
         )
 
-    # ----- /v1/responses -----------------------------------------------------------------------
+    # ----- answers: /v1/responses, or /v1/chat/completions for the models it does not serve ---
 
-    def create(self, body: ResponseCreateParams) -> Result:
-        """One response, not streamed."""
-        from ovh_responses.parse import parse_response
+    def create(
+        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+    ) -> Result:
+        """One answer, not streamed. ``body`` is fitted to the model first (see
+        :mod:`ovh_responses.adapt`); ``strict=True`` refuses instead of adapting. ``route``:
+        ``"auto"`` (the model's own), ``"responses"`` or ``"chat_completions"``."""
+        return attempt(self.base_url, body, route, strict, self._answer)
 
-        kwargs, extra = _sdk_arguments(body)
-        with self._translate(body):
-            response = self.openai_client().responses.create(
-                **kwargs, stream=False, extra_body=extra, extra_headers=self._request_headers()
-            )
-        return parse_response(response)
+    async def acreate(
+        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+    ) -> Result:
+        return await aattempt(self.base_url, body, route, strict, self._aanswer)
 
-    async def acreate(self, body: ResponseCreateParams) -> Result:
-        from ovh_responses.parse import parse_response
-
-        kwargs, extra = _sdk_arguments(body)
-        with self._translate(body):
-            response = await self.async_openai_client().responses.create(
-                **kwargs, stream=False, extra_body=extra, extra_headers=self._request_headers()
-            )
-        return parse_response(response)
-
-    def stream(self, body: ResponseCreateParams) -> Generator[Delta, None, None]:
-        """The response as deltas, ending with ``Done``. Leaving the loop early closes the
+    def stream(
+        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+    ) -> Generator[Delta, None, None]:
+        """The answer as deltas, ending with ``Done``. Leaving the loop early closes the
         connection; a failure mid-stream raises a :class:`StreamError` carrying the text
         delivered so far."""
+        yield from attempt(self.base_url, body, route, strict, self._open)
+
+    async def astream(
+        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+    ) -> AsyncGenerator[Delta, None]:
+        deltas = await aattempt(self.base_url, body, route, strict, self._aopen)
+        async with aclosing(deltas):
+            async for delta in deltas:
+                yield delta
+
+    def _answer(self, plan: Plan) -> Result:
+        from ovh_responses.adapt_answer import finish_result
+        from ovh_responses.chat_fallback import result_from_completion
+        from ovh_responses.parse import parse_response
+
+        client = self.openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                completion = client.chat.completions.create(**self._chat_arguments(plan))
+                result = result_from_completion(completion)
+            else:
+                response = client.responses.create(**self._responses_arguments(plan, stream=False))
+                result = parse_response(response)
+        return finish_result(result, plan.notes)
+
+    async def _aanswer(self, plan: Plan) -> Result:
+        from ovh_responses.adapt_answer import finish_result
+        from ovh_responses.chat_fallback import result_from_completion
+        from ovh_responses.parse import parse_response
+
+        client = self.async_openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                completion = await client.chat.completions.create(**self._chat_arguments(plan))
+                result = result_from_completion(completion)
+            else:
+                response = await client.responses.create(
+                    **self._responses_arguments(plan, stream=False)
+                )
+                result = parse_response(response)
+        return finish_result(result, plan.notes)
+
+    def _open(self, plan: Plan) -> Iterator[Delta]:
+        """Send ``plan`` (a refusal raises here, before any delta); the deltas are read as the
+        caller iterates."""
+        from ovh_responses.adapt_answer import result_as_deltas
+
+        if plan.notes.stream_as_single:
+            return result_as_deltas(self._answer(plan))
+        client = self.openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                chunks = client.chat.completions.create(**self._chat_arguments(plan))
+                return self._chat_deltas(plan, chunks)
+            events = client.responses.create(**self._responses_arguments(plan, stream=True))
+        return self._responses_deltas(plan, events)
+
+    async def _aopen(self, plan: Plan) -> AsyncGenerator[Delta, None]:
+        from ovh_responses.adapt_answer import result_as_deltas
+
+        if plan.notes.stream_as_single:
+            return _aiter(result_as_deltas(await self._aanswer(plan)))
+        client = self.async_openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                chunks = await client.chat.completions.create(**self._chat_arguments(plan))
+                return self._achat_deltas(plan, chunks)
+            events = await client.responses.create(**self._responses_arguments(plan, stream=True))
+        return self._aresponses_deltas(plan, events)
+
+    def _responses_deltas(
+        self, plan: Plan, events: Stream[ResponseStreamEvent]
+    ) -> Generator[Delta, None, None]:
+        from ovh_responses.adapt_answer import DeltaAdapter
         from ovh_responses.stream import iter_deltas
 
-        kwargs, extra = _sdk_arguments(body)
-        with self._translate(body):
-            events = self.openai_client().responses.create(
-                **kwargs, stream=True, extra_body=extra, extra_headers=self._request_headers()
-            )
-        delivered: list[str] = []
-        with events:
-            try:
-                with self._translate(body, streaming=True):
-                    for delta in iter_deltas(events):
-                        _record(delta, delivered)
-                        yield delta
-            except StreamError as e:
-                _note_partial_text(e, delivered)
-                raise
+        adapter, delivered = DeltaAdapter(plan.notes), _Delivered()
+        with events, delivered.noted(), self._translate(plan.body, streaming=True):
+            for delta in iter_deltas(events):
+                delivered.add(delta)
+                yield from adapter.feed(delta)
 
-    async def astream(self, body: ResponseCreateParams) -> AsyncGenerator[Delta, None]:
+    async def _aresponses_deltas(
+        self, plan: Plan, events: AsyncStream[ResponseStreamEvent]
+    ) -> AsyncGenerator[Delta, None]:
+        from ovh_responses.adapt_answer import DeltaAdapter
         from ovh_responses.stream import aiter_deltas
 
-        kwargs, extra = _sdk_arguments(body)
-        with self._translate(body):
-            events = await self.async_openai_client().responses.create(
-                **kwargs, stream=True, extra_body=extra, extra_headers=self._request_headers()
-            )
-        delivered: list[str] = []
+        adapter, delivered = DeltaAdapter(plan.notes), _Delivered()
         async with events:
-            try:
-                with self._translate(body, streaming=True):
-                    async for delta in aiter_deltas(events):
-                        _record(delta, delivered)
-                        yield delta
-            except StreamError as e:
-                _note_partial_text(e, delivered)
-                raise
+            with delivered.noted(), self._translate(plan.body, streaming=True):
+                async for delta in aiter_deltas(events):
+                    delivered.add(delta)
+                    for adapted in adapter.feed(delta):
+                        yield adapted
+
+    def _chat_deltas(
+        self, plan: Plan, chunks: Stream[ChatCompletionChunk]
+    ) -> Generator[Delta, None, None]:
+        from ovh_responses.adapt_answer import DeltaAdapter
+        from ovh_responses.chat_fallback import iter_chat_deltas
+
+        adapter = DeltaAdapter(plan.notes)
+        with chunks:
+            for delta in iter_chat_deltas(chunks):
+                yield from adapter.feed(delta)
+
+    async def _achat_deltas(
+        self, plan: Plan, chunks: AsyncStream[ChatCompletionChunk]
+    ) -> AsyncGenerator[Delta, None]:
+        from ovh_responses.adapt_answer import DeltaAdapter
+        from ovh_responses.chat_fallback import aiter_chat_deltas
+
+        adapter = DeltaAdapter(plan.notes)
+        async with chunks:
+            async for delta in aiter_chat_deltas(chunks):
+                for adapted in adapter.feed(delta):
+                    yield adapted
+
+    def _responses_arguments(self, plan: Plan, *, stream: bool) -> dict[str, Any]:
+        """The SDK's arguments for ``responses.create``: its named parameters, the rest of the
+        body as ``extra_body``."""
+        known = _sdk_parameter_names()
+        body = plan.body.items()
+        return {
+            **{k: v for k, v in body if k in known},
+            "stream": stream,
+            "extra_body": {k: v for k, v in body if k not in known and k != "stream"} or None,
+            "extra_headers": self._request_headers(),
+        }
+
+    def _chat_arguments(self, plan: Plan) -> dict[str, Any]:
+        """The SDK's arguments for ``chat.completions.create`` (``store`` is never sent there)."""
+        from ovh_responses.chat_fallback import to_chat_request
+
+        return {**to_chat_request(plan.body), "extra_headers": self._request_headers()}
 
     # ----- /v1/embeddings ----------------------------------------------------------------------
 
@@ -269,15 +376,16 @@ class ResponsesClient:
             ]
 
     def list_models(self) -> list[ModelInfo]:
-        """The models the endpoint serves, with their context length when it says."""
-        from ovh_responses.profiles import model_info
+        """The models the endpoint serves, with their context length when it says; what it
+        says is kept for the process and used to fit later requests."""
+        from ovh_responses.profiles import CATALOG
 
-        return [model_info(m) for m in self.fetch_models()]
+        return CATALOG.list_models(self.base_url, self.fetch_models)
 
     async def alist_models(self) -> list[ModelInfo]:
-        from ovh_responses.profiles import model_info
+        from ovh_responses.profiles import CATALOG
 
-        return [model_info(m) for m in await self.afetch_models()]
+        return await CATALOG.alist_models(self.base_url, self.afetch_models)
 
     # ----- cleanup -----------------------------------------------------------------------------
 
@@ -314,22 +422,28 @@ def _sdk_parameter_names() -> frozenset[str]:
     return frozenset(keys) - {"stream"}
 
 
-def _sdk_arguments(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """``body`` split into the SDK's named arguments and the rest (sent as ``extra_body``)."""
-    known = _sdk_parameter_names()
-    kwargs = {k: v for k, v in body.items() if k in known}
-    extra = {k: v for k, v in body.items() if k not in known and k != "stream"}
-    return kwargs, extra or None
+class _Delivered:
+    """The text a stream delivered so far, put into the :class:`StreamError` that ends it."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def add(self, delta: Delta) -> None:
+        if isinstance(delta, TextDelta):
+            self.texts.append(delta.text)
+
+    @contextmanager
+    def noted(self) -> Iterator[None]:
+        try:
+            yield
+        except StreamError as e:
+            e.partial_text = e.partial_text or "".join(self.texts)
+            raise
 
 
-def _record(delta: Delta, delivered: list[str]) -> None:
-    if isinstance(delta, TextDelta):
-        delivered.append(delta.text)
-
-
-def _note_partial_text(error: StreamError, delivered: list[str]) -> None:
-    if not error.partial_text:
-        error.partial_text = "".join(delivered)
+async def _aiter(deltas: Iterable[Delta]) -> AsyncGenerator[Delta, None]:
+    for delta in deltas:
+        yield delta
 
 
 def _batches(texts: Sequence[str], size: int) -> Iterator[list[str]]:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import openai
     from pydantic import SecretStr
 
+    from ovh_responses.types import Result
+
 
 class OVHError(Exception):
     """Base class of every error raised by ovh-responses."""
@@ -141,6 +143,15 @@ class StructuredOutputError(OVHError, ValueError):
         self.refusal = refusal
 
 
+class RequiredToolNotCalledError(OVHError, ValueError):
+    """``tool_choice`` asked for a tool call, the model only accepts ``auto``, and it answered
+    without calling the tool. ``result`` is the answer it gave."""
+
+    def __init__(self, message: str, *, result: Result) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 class OVHCompatibilityWarning(UserWarning):
     """A parameter was dropped because OVH AI Endpoints may ignore or reject it."""
 
@@ -240,7 +251,11 @@ def _client_error(info: _ErrorInfo, model: str | None) -> APIError:
     message = info.message
     if _NOT_ON_ROUTE.search(message):
         who = f"Model {model!r}" if model else "This model"
-        fix = f"{who} is not served on this route; pick another model (see list_models())."
+        fix = (
+            f"{who} is not served on this route; send it with route='auto' (the default) or "
+            "'chat_completions' to reach it through /v1/chat/completions, or pick another model "
+            "(see list_models())."
+        )
         return ModelNotOnRouteError(info.text(fix), model=model, **info.fields())
     if info.status_code == 404 or info.param == "model" or _MODEL_UNKNOWN.search(message):
         if info.param == "model" or _MODEL_UNKNOWN.search(message):

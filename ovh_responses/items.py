@@ -106,8 +106,14 @@ def function_call_item(
     return item
 
 
-def function_call_output_item(call_id: str, output: str) -> FunctionCallOutput:
-    """The application's result for the function call ``call_id``."""
+def function_call_output_item(
+    call_id: str, output: str, is_error: bool = False
+) -> FunctionCallOutput:
+    """The application's result for the function call ``call_id``. A failed call
+    (``is_error``) says so at the start of its text, since the item has no error flag the model
+    would see."""
+    if is_error and not output.lower().startswith("error"):
+        output = f"Error: {output}"
     return {"type": "function_call_output", "call_id": call_id, "output": output}
 
 

@@ -4,7 +4,7 @@ Behaviour on AI Endpoints varies by model (system prompts, ``tool_choice`` modes
 structured output, streaming of structured output, vision, reasoning, the route itself). Each
 behaviour is one documented flag of :class:`ModelProfile`; :func:`profile_for` picks the profile
 of a model id. An id no family matches gets :data:`DEFAULT_PROFILE`, which assumes everything is
-possible and leaves the answer to the server (``ovh_responses.adapt.LearnedLimits`` remembers
+possible and leaves the answer to the server (``ovh_responses.learned.LearnedLimits`` remembers
 what the server refuses).
 
 Live data from ``GET /v1/models`` (context lengths) is merged in by :class:`ModelCatalog`, which
@@ -127,6 +127,7 @@ FAMILIES: tuple[_Family, ...] = (
     _test_model("local-chat-completions-only", route="chat_completions"),
     _test_model("local-no-parallel-tools", parallel_tool_calls=False),
     _test_model("local-no-stream-structured", structured_streaming=False),
+    _test_model("local-no-json-schema", json_schema=False),
     _test_model("local-no-tools", tool_calling=False),
     _test_model("local-small-context", context_window=128),
     _test_model("local-embedding", kind="embedding", tool_calling=False, context_window=8192),

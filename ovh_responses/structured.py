@@ -13,8 +13,19 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from openai.types.responses import ResponseFormatTextJSONSchemaConfigParam
+    from openai.types.shared_params import ResponseFormatJSONObject
 
-__all__ = ["json_schema_format", "parse_json_output", "parse_partial_json", "schema_name"]
+__all__ = [
+    "JSON_OBJECT_FORMAT",
+    "json_schema_format",
+    "parse_json_output",
+    "parse_partial_json",
+    "schema_name",
+    "text_format",
+]
+
+JSON_OBJECT_FORMAT: ResponseFormatJSONObject = {"type": "json_object"}
+"""``text.format`` for JSON mode: any JSON object, no schema enforced."""
 
 _NAME_CHARS = re.compile(r"[^a-zA-Z0-9_-]+")
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?\s*```\s*$", re.DOTALL | re.IGNORECASE)
@@ -42,6 +53,27 @@ def json_schema_format(
     if description:
         fmt["description"] = description
     return fmt
+
+
+def text_format(
+    schema: Mapping[str, Any], *, strict: bool, name: str | None = None
+) -> ResponseFormatTextJSONSchemaConfigParam:
+    """``text.format`` for a JSON schema as a framework produces it: its ``title`` becomes the
+    format's name (unless ``name`` is given) and its ``description`` the format's description;
+    with ``strict`` the schema is put in OpenAI's strict form
+    (:func:`~ovh_responses.tools.strict_schema`) and enforced."""
+    from ovh_responses.tools import strict_schema
+
+    body = dict(schema)
+    title = body.pop("title", None)
+    description = body.pop("description", None)
+    chosen = name or (title if isinstance(title, str) and title else "output")
+    return json_schema_format(
+        chosen,
+        strict_schema(body) if strict else body,
+        strict=strict,
+        description=description if isinstance(description, str) else None,
+    )
 
 
 def parse_partial_json(text: str) -> object | None:

@@ -27,11 +27,13 @@ def function_tool(
     parameters: Mapping[str, Any] | None,
     strict: bool | None = None,
 ) -> FunctionToolParam:
-    """A function tool. The schema is sent as given; with ``strict=True`` pass it through
-    :func:`strict_schema` first if the model enforces OpenAI's strict rules."""
+    """A function tool. With ``strict=True`` its schema is put in OpenAI's strict form
+    (:func:`strict_schema`) and enforced; otherwise it is sent as given."""
     schema: dict[str, object] = (
         dict(parameters) if parameters else {"type": "object", "properties": {}}
     )
+    if strict:
+        schema = strict_schema(schema)
     tool: FunctionToolParam = {
         "type": "function",
         "name": name,

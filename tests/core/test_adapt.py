@@ -13,29 +13,26 @@ import openai
 import pytest
 from openai.types.responses import Response
 
-from ovh_responses.adapt import (
-    Adaptation,
+from ovh_responses.adapt import Adaptation, adapt_request, choose_route
+from ovh_responses.adapt_answer import (
     DeltaAdapter,
-    LearnedLimits,
-    RequiredToolNotCalledError,
-    adapt_request,
     check_required_tool,
-    choose_route,
     finish_result,
     keep_first_call,
     result_as_deltas,
-    strip_param,
 )
 from ovh_responses.chat_fallback import result_from_completion, to_chat_request
 from ovh_responses.errors import (
     BadRequestError,
     ModelNotOnRouteError,
     OVHCompatibilityWarning,
+    RequiredToolNotCalledError,
     StructuredOutputError,
     UnsupportedContentError,
     UnsupportedFeatureError,
     translate,
 )
+from ovh_responses.learned import LearnedLimits, strip_param
 from ovh_responses.parse import parse_response
 from ovh_responses.profiles import DEFAULT_PROFILE, profile_for
 from ovh_responses.request import build_request

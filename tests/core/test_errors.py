@@ -217,7 +217,7 @@ def test_unknown_model(client: ResponsesClient) -> None:
 
 def test_model_not_on_this_route(client: ResponsesClient) -> None:
     with pytest.raises(errors.ModelNotOnRouteError) as info:
-        client.create(ask(model="local-chat-completions-only"))
+        client.create(ask(model="local-chat-completions-only"), route="responses")
     assert info.value.model == "local-chat-completions-only"
     assert "/v1/responses" in str(info.value)
 

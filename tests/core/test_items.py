@@ -234,3 +234,10 @@ def test_replay_of_an_item_type_the_route_does_not_take() -> None:
     )
     with pytest.raises(UnsupportedContentError, match="web_search_call"):
         output_to_input_items(answer.output)
+
+
+def test_a_failed_call_says_so_in_its_output() -> None:
+    assert function_call_output_item("call_1", "boom", is_error=True)["output"] == "Error: boom"
+    already = function_call_output_item("call_1", "Error: no such city", is_error=True)
+    assert already["output"] == "Error: no such city"
+    assert function_call_output_item("call_1", "boom")["output"] == "boom"

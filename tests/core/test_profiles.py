@@ -92,6 +92,7 @@ def test_profiles_agree_with_the_local_endpoint_models(spec):
     assert (profile.tool_choice_modes == "auto_only") is spec.tool_choice_auto_only
     assert profile.parallel_tool_calls is spec.parallel_tool_calls
     assert profile.structured_streaming is spec.stream_structured
+    assert profile.json_schema is spec.structured
     assert profile.route == ("responses" if "responses" in spec.routes else "chat_completions")
 
 

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from openai.types.responses import ResponseFormatTextJSONSchemaConfig
 
 from ovh_responses.errors import OVHError, StructuredOutputError
-from ovh_responses.structured import json_schema_format, parse_json_output, parse_partial_json
+from ovh_responses.structured import (
+    JSON_OBJECT_FORMAT,
+    json_schema_format,
+    parse_json_output,
+    parse_partial_json,
+    text_format,
+)
 
 SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
 
@@ -94,3 +100,42 @@ def test_invalid_json_raises_with_the_text() -> None:
 def test_empty_answer_is_invalid() -> None:
     with pytest.raises(StructuredOutputError):
         parse_json_output("")
+
+
+FRAMEWORK_SCHEMA = {
+    "title": "Person",
+    "description": "A person in the text.",
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+    "required": ["name"],
+}
+
+
+def test_text_format_takes_name_and_description_out_of_the_schema() -> None:
+    fmt = text_format(FRAMEWORK_SCHEMA, strict=False)
+    assert fmt == {
+        "type": "json_schema",
+        "name": "Person",
+        "description": "A person in the text.",
+        "schema": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+            "required": ["name"],
+        },
+        "strict": False,
+    }
+    ResponseFormatTextJSONSchemaConfig.model_validate(fmt)
+
+
+def test_a_strict_text_format_has_a_strict_schema() -> None:
+    fmt = text_format(FRAMEWORK_SCHEMA, strict=True, name="person record")
+    assert fmt["name"] == "person_record"
+    assert fmt["strict"] is True
+    assert fmt["schema"]["required"] == ["name", "age"]
+    assert fmt["schema"]["additionalProperties"] is False
+    assert fmt["schema"]["properties"]["age"] == {"type": ["integer", "null"]}
+    assert text_format({"type": "object"}, strict=False)["name"] == "output"
+
+
+def test_json_object_format() -> None:
+    assert JSON_OBJECT_FORMAT == {"type": "json_object"}

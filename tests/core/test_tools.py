@@ -25,10 +25,26 @@ def test_function_tool_is_flat_and_validates_as_sdk_tool() -> None:
         "type": "function",
         "name": "get_weather",
         "description": "Weather of a city",
-        "parameters": WEATHER,
+        "parameters": {**WEATHER, "additionalProperties": False},
         "strict": True,
     }
     assert FunctionTool.model_validate(tool).name == "get_weather"
+
+
+def test_a_strict_function_tool_gets_a_strict_schema() -> None:
+    loose = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
+        "required": ["city"],
+    }
+    tool = function_tool("forecast", None, loose, strict=True)
+    assert tool["parameters"] == {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "days": {"type": ["integer", "null"]}},
+        "required": ["city", "days"],
+        "additionalProperties": False,
+    }
+    assert function_tool("forecast", None, loose, strict=False)["parameters"] == loose
 
 
 def test_function_tool_without_description_or_parameters() -> None:

@@ -22,3 +22,13 @@ def docs_text():
         return " ".join((DOCS / name).read_text(encoding="utf-8").split())
 
     return read
+
+
+@pytest.fixture(autouse=True)
+def _restore_llama_index_settings():
+    """The LlamaIndex examples set the global Settings, as a program would; undo it per test."""
+    from llama_index.core import Settings
+
+    saved = (Settings._llm, Settings._embed_model)
+    yield
+    Settings._llm, Settings._embed_model = saved

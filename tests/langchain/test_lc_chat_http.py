@@ -253,8 +253,8 @@ def test_unknown_model_and_model_off_the_route(endpoint: LocalEndpoint) -> None:
     with pytest.raises(OVHModelNotFoundError) as caught:
         _model(endpoint, model="gpt-oss-120B").invoke("Hello")  # ids are case-sensitive
     assert isinstance(caught.value, lc_errors.ModelNotFoundError)
-    with pytest.raises(OVHModelNotOnRouteError):
-        _model(endpoint, model="local-chat-completions-only").invoke("Hello")
+    with pytest.raises(OVHModelNotOnRouteError):  # forced onto the route that lacks it
+        _model(endpoint, model="local-chat-completions-only", route="responses").invoke("Hello")
 
 
 def test_context_overflow_is_typed(endpoint: LocalEndpoint) -> None:

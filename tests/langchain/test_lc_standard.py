@@ -3,7 +3,7 @@
 The unit suite needs no server. The integration suite runs over real HTTP against the local
 endpoint, on a catalog model that has tools, structured output and vision, so that every
 capability below is declared as the route really offers it. Skips and expected failures are
-listed, with their reasons, in SKIPS.md next to this file.
+listed, with their reasons, in README.md.
 """
 
 from __future__ import annotations

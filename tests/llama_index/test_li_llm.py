@@ -25,13 +25,12 @@ from llama_index_ovh_responses import OVHResponses
 from ovh_responses.errors import (
     AuthenticationError,
     ModelNotFoundError,
-    OVHCompatibilityWarning,
     RateLimitError,
     StreamError,
     UnsupportedFeatureError,
 )
 from ovh_responses.settings import DEFAULT_MODEL
-from ovh_responses.testing import CutStreamFault, ErrorEventFault, RateLimitFault
+from ovh_responses.testing import CutStreamFault, ErrorEventFault, ModelSpec, RateLimitFault
 
 QUESTION = [
     ChatMessage(role="system", content="You are concise."),
@@ -252,10 +251,12 @@ def test_unknown_model_gets_a_default_and_one_warning_not_an_exception(caplog):
     assert len(warnings) == 1
 
 
-def test_context_window_comes_from_the_server_listing(make_llm):
-    llm = make_llm("local-small-context")
-    llm.complete("hello")  # the first request lists the endpoint's models
-    assert llm.metadata.context_window == 128
+def test_context_window_comes_from_the_server_listing(make_endpoint):
+    server = make_endpoint(models=[ModelSpec("acme-long-context-model", 50_000)])
+    llm = OVHResponses("acme-long-context-model", api_base=server.base_url)
+    listed = {m.id: m.context_window for m in llm.list_models()}
+    assert listed == {"acme-long-context-model": 50_000}
+    assert llm.metadata.context_window == 50_000  # what the listing said, kept for the process
 
 
 def test_api_key_never_shows(endpoint, monkeypatch):
@@ -287,10 +288,7 @@ CHAT_MODEL_FOR_AUTH = "Meta-Llama-3_3-70B-Instruct"
 def test_wrong_key_is_a_typed_error_without_the_key(make_endpoint):
     secured = make_endpoint(api_key="right-key")
     llm = OVHResponses(CHAT_MODEL_FOR_AUTH, api_key="wrong-key-123", api_base=secured.base_url)
-    with (
-        pytest.raises(AuthenticationError) as info,
-        pytest.warns(OVHCompatibilityWarning, match="Could not list the models"),
-    ):
+    with pytest.raises(AuthenticationError) as info:
         llm.chat(QUESTION)
     assert "wrong-key-123" not in str(info.value)
 

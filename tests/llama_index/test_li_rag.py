@@ -71,13 +71,6 @@ def test_condense_plus_context_chat_engine(index, endpoint):
     assert [m.role.value for m in engine.chat_history] == ["user", "assistant"]
 
 
-@pytest.mark.xfail(
-    reason="local endpoint: answers LlamaIndex's condense prompt ('rephrase the follow up "
-    "question to be a standalone question ... Follow Up Input: <q> Standalone question:') with "
-    "a generic reply instead of the follow-up question, so the second turn retrieves by "
-    "unrelated words",
-    strict=False,
-)
 def test_condense_plus_context_follow_up_question(index, endpoint):
     engine = index.as_chat_engine(chat_mode="condense_plus_context", similarity_top_k=1)
     engine.chat("When was the Colosseum finished?")

@@ -5,8 +5,6 @@ cannot enforce a schema."""
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import replace
 
 import pytest
 from llama_index.core.base.llms.types import ChatMessage
@@ -16,8 +14,8 @@ from llama_index.core.types import PydanticProgramMode
 from pydantic import BaseModel
 
 from llama_index_ovh_responses import OVHResponses
-from ovh_responses import profiles
-from ovh_responses.profiles import ModelProfile
+from ovh_responses.adapt import forget_warnings
+from ovh_responses.errors import OVHCompatibilityWarning
 from ovh_responses.testing import ModelSpec
 
 
@@ -110,23 +108,18 @@ async def test_as_structured_llm_async(llm):
     assert isinstance(response.raw, City)
 
 
-def test_function_calling_where_json_schema_is_missing(make_endpoint, monkeypatch):
-    # A model that calls tools but does not enforce JSON schemas, in the server's catalog and in
-    # the model profiles.
-    spec = ModelSpec("local-no-json-schema", 8192, structured=False)
-    server = make_endpoint(models=[spec])
-    family = replace(
-        profiles.FAMILIES[0],
-        pattern=re.compile(re.escape(spec.id) + "$"),
-        profile=ModelProfile(family=spec.id, json_schema=False, vision=False),
-    )
-    monkeypatch.setattr(profiles, "FAMILIES", (family, *profiles.FAMILIES))
-    llm = OVHResponses(spec.id, api_base=server.base_url)
+def test_function_calling_where_json_schema_is_missing(make_endpoint):
+    # A model that calls tools but does not enforce JSON schemas (its profile says so).
+    server = make_endpoint(models=[ModelSpec("local-no-json-schema", 8192, structured=False)])
+    llm = OVHResponses("local-no-json-schema", api_base=server.base_url)
+    forget_warnings()
     assert not llm.profile.json_schema
-    city = llm.structured_predict(City, PROMPT, city="Prague")
+    with pytest.warns(OVHCompatibilityWarning, match="does not enforce JSON schemas"):
+        city = llm.structured_predict(City, PROMPT, city="Prague")
     assert isinstance(city, City)
     body = server.bodies()[-1]
     assert [t["name"] for t in body["tools"]] == ["City"]
+    assert body["tool_choice"] == {"type": "function", "name": "City"}
     assert "text" not in body
 
 

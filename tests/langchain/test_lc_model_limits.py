@@ -1,0 +1,391 @@
+"""ChatOVHResponses on models with limits, over real HTTP: each limit adapted with one warning,
+refused before sending with ``strict=True``, learned from the server's 400 when no profile knew
+it, and the /v1/chat/completions route for a model /v1/responses does not serve."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.tools import tool
+from pydantic import BaseModel
+
+from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
+from ovh_responses.adapt import forget_warnings
+from ovh_responses.errors import (
+    OVHCompatibilityWarning,
+    RequiredToolNotCalledError,
+    UnsupportedContentError,
+    UnsupportedFeatureError,
+)
+from ovh_responses.learned import LEARNED
+from ovh_responses.profiles import CATALOG
+from ovh_responses.testing import LocalEndpoint, ModelSpec
+
+
+@tool
+def get_weather(city: str) -> str:
+    """Get the current weather in a city."""
+    return f"It is sunny in {city}."
+
+
+@tool
+def get_time(city: str) -> str:
+    """Get the current time in a city."""
+    return f"It is 14:30 in {city}."
+
+
+class Person(BaseModel):
+    """A person mentioned in the text."""
+
+    name: str
+    age: int
+
+
+PERSON_TEXT = "Ann is 31 years old"
+ANN = Person(name="Ann", age=31)
+SYSTEM = [SystemMessage("Be brief."), HumanMessage("Hello")]
+UNKNOWN_MODELS = (  # ids no profile knows: the server's refusals teach the client
+    ModelSpec("acme-no-system", 8192, system_prompt=False),
+    ModelSpec("acme-auto-only", 8192, tool_choice_auto_only=True),
+    ModelSpec("acme-no-reasoning", 8192),
+    ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
+    ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
+)
+NO_JSON_SCHEMA = ModelSpec("local-no-json-schema", 8192, structured=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memory() -> Iterator[None]:
+    LEARNED.clear()
+    CATALOG.clear()
+    forget_warnings()
+    yield
+    LEARNED.clear()
+    CATALOG.clear()
+
+
+@pytest.fixture
+def unknown(make_endpoint: Callable[..., LocalEndpoint]) -> LocalEndpoint:
+    return make_endpoint(models=UNKNOWN_MODELS)
+
+
+def chat(endpoint: LocalEndpoint, model: str, **kwargs: Any) -> ChatOVHResponses:
+    return ChatOVHResponses(model=model, base_url=endpoint.base_url, max_retries=0, **kwargs)
+
+
+class Warned:
+    """The compatibility warnings given inside the block."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self._catcher = warnings.catch_warnings(record=True)
+
+    def __enter__(self) -> Warned:
+        self._record = self._catcher.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.messages = [
+            str(w.message) for w in self._record if issubclass(w.category, OVHCompatibilityWarning)
+        ]
+        self._catcher.__exit__(None, None, None)
+
+
+# ----- system prompts ---------------------------------------------------------------------------
+
+
+def test_system_prompt_is_folded_into_the_first_user_turn(endpoint: LocalEndpoint) -> None:
+    with Warned() as warned:
+        answer = chat(endpoint, "local-no-system").invoke(SYSTEM)
+    assert len(warned.messages) == 1
+    assert "does not accept system prompts" in warned.messages[0]
+    assert answer.content
+    sent = endpoint.last_body
+    assert "instructions" not in sent
+    assert sent["input"] == [{"type": "message", "role": "user", "content": "Be brief.\n\nHello"}]
+
+
+def test_strict_refuses_a_system_prompt_before_sending(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-no-system", strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="does not accept system prompts"):
+        model.invoke(SYSTEM)
+    with pytest.raises(UnsupportedFeatureError):
+        list(model.stream(SYSTEM))
+    assert endpoint.requests == []
+
+
+# ----- tool_choice ------------------------------------------------------------------------------
+
+
+def test_required_tool_choice_is_sent_as_auto_and_checked(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-tool-choice-auto-only").bind_tools(
+        [get_weather], tool_choice="required"
+    )
+    with Warned() as warned:
+        answer = model.invoke("Use get_weather for Paris")
+    assert len(warned.messages) == 1
+    assert endpoint.last_body["tool_choice"] == "auto"
+    assert isinstance(answer, AIMessage)
+    assert [c["name"] for c in answer.tool_calls] == ["get_weather"]
+    with pytest.raises(RequiredToolNotCalledError):
+        model.invoke("Say hello")
+    with pytest.raises(RequiredToolNotCalledError):
+        list(model.stream("Say hello"))
+
+
+def test_strict_refuses_a_tool_choice_the_model_lacks(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-tool-choice-auto-only", strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="only accepts tool_choice 'auto'"):
+        model.bind_tools([get_weather], tool_choice="get_weather").invoke("weather in Paris")
+    assert endpoint.requests == []
+
+
+# ----- parallel tool calls ----------------------------------------------------------------------
+
+
+def test_parallel_calls_are_switched_off_where_unsupported(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-no-parallel-tools").bind_tools(
+        [get_weather, get_time], parallel_tool_calls=True
+    )
+    with Warned() as warned:
+        answer = model.invoke("Use get_weather and get_time for Oslo")
+    assert len(warned.messages) == 1
+    assert endpoint.last_body["parallel_tool_calls"] is False
+    assert isinstance(answer, AIMessage)
+    assert len(answer.tool_calls) == 1
+
+
+def test_strict_refuses_parallel_calls_the_model_lacks(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-no-parallel-tools", strict=True).bind_tools(
+        [get_weather, get_time], parallel_tool_calls=True
+    )
+    with pytest.raises(UnsupportedFeatureError, match="cannot call tools in parallel"):
+        model.invoke("Use get_weather and get_time for Oslo")
+    assert endpoint.requests == []
+
+
+# ----- structured output ------------------------------------------------------------------------
+
+
+def test_structured_output_that_cannot_stream_arrives_as_a_stream(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-no-stream-structured").with_structured_output(Person)
+    with Warned() as warned:
+        objects = list(model.stream(PERSON_TEXT))
+    assert len(warned.messages) == 1
+    assert "cannot stream structured output" in warned.messages[0]
+    assert objects[-1] == ANN
+    assert endpoint.last_body.get("stream") is not True
+
+
+async def test_structured_output_that_cannot_stream_async(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-no-stream-structured").with_structured_output(Person)
+    with Warned():
+        objects = [o async for o in model.astream(PERSON_TEXT)]
+    assert objects[-1] == ANN
+    assert endpoint.last_body.get("stream") is not True
+
+
+def test_strict_refuses_streamed_structured_output_before_sending(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, "local-no-stream-structured", strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="cannot stream structured output"):
+        list(model.with_structured_output(Person).stream(PERSON_TEXT))
+    assert endpoint.requests == []
+
+
+def test_json_schema_where_not_enforced_goes_through_a_tool_call(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[NO_JSON_SCHEMA])
+    model = chat(server, NO_JSON_SCHEMA.id).with_structured_output(Person)
+    with Warned() as warned:
+        assert model.invoke(PERSON_TEXT) == ANN
+    assert len(warned.messages) == 1
+    assert "does not enforce JSON schemas" in warned.messages[0]
+    sent = server.last_body
+    assert "text" not in sent
+    assert sent["tool_choice"] == {"type": "function", "name": "Person"}
+    assert list(model.stream(PERSON_TEXT))[-1] == ANN
+    strict = chat(server, NO_JSON_SCHEMA.id, strict=True).with_structured_output(Person)
+    with pytest.raises(UnsupportedFeatureError, match="does not enforce JSON schemas"):
+        strict.invoke(PERSON_TEXT)
+    assert len(server.requests) == 2
+
+
+# ----- reasoning, tools, images -----------------------------------------------------------------
+
+
+def test_reasoning_options_are_dropped_for_a_model_without_them(endpoint: LocalEndpoint) -> None:
+    with Warned() as warned:
+        chat(endpoint, "local-chat", reasoning_effort="high").invoke("Hello")
+    assert len(warned.messages) == 1
+    assert "reasoning" not in endpoint.last_body
+    with pytest.raises(UnsupportedFeatureError, match="no reasoning effort control"):
+        chat(endpoint, "local-chat", reasoning_effort="high", strict=True).invoke("Hello")
+    assert len(endpoint.requests) == 1
+
+
+def test_tools_and_images_a_model_lacks_are_refused_before_sending(
+    endpoint: LocalEndpoint,
+) -> None:
+    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
+        chat(endpoint, "local-no-tools").bind_tools([get_weather]).invoke("weather in Rome")
+    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+    with pytest.raises(UnsupportedContentError, match="does not read images"):
+        chat(endpoint, "local-chat").invoke([HumanMessage(content=[image])])  # type: ignore[list-item]
+    assert endpoint.requests == []
+
+
+# ----- learned limits ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "settings", "bind", "refused"),
+    [
+        ("acme-no-system", {}, {}, "instructions"),
+        ("acme-no-reasoning", {"reasoning_effort": "low"}, {}, "reasoning"),
+        ("acme-auto-only", {}, {"tools": [get_weather], "tool_choice": "required"}, "tool_choice"),
+    ],
+)
+def test_a_refused_optional_parameter_is_learned(
+    unknown: LocalEndpoint, model: str, settings: dict[str, Any], bind: dict[str, Any], refused: str
+) -> None:
+    base = chat(unknown, model, **settings)
+    runnable = base.bind_tools(**bind) if bind else base
+    prompt = [SystemMessage("Be brief."), HumanMessage("Use get_weather for Rome")]
+    with Warned() as warned:
+        runnable.invoke(prompt)
+    assert len(warned.messages) == 1
+    assert "refused" in warned.messages[0]
+    first, second = unknown.bodies()
+    assert _has(first, refused)
+    assert not _has(second, refused)
+    unknown.clear()
+    with Warned() as warned:
+        runnable.invoke(prompt)
+    assert warned.messages == []
+    assert len(unknown.bodies()) == 1
+    assert not _has(unknown.last_body, refused)
+
+
+def _has(body: dict[str, Any], refused: str) -> bool:
+    if refused == "instructions":
+        return any(item.get("role") == "system" for item in body["input"])
+    return refused in body
+
+
+def test_refused_structured_streaming_is_learned(unknown: LocalEndpoint) -> None:
+    model = chat(unknown, "acme-no-stream-structured").with_structured_output(Person)
+    with Warned() as warned:
+        assert list(model.stream(PERSON_TEXT))[-1] == ANN
+    assert len(warned.messages) == 1
+    assert [b.get("stream") is True for b in unknown.bodies()] == [True, False]
+    unknown.clear()
+    assert list(model.stream(PERSON_TEXT))[-1] == ANN
+    assert [b.get("stream") is True for b in unknown.bodies()] == [False]
+
+
+def test_strict_mode_does_not_learn(unknown: LocalEndpoint) -> None:
+    with pytest.raises(OVHBadRequestError, match="System role not supported"):
+        chat(unknown, "acme-no-system", strict=True).invoke(SYSTEM)
+    assert len(unknown.requests) == 1
+
+
+# ----- the chat-completions route ---------------------------------------------------------------
+
+ROUTED = "local-chat-completions-only"
+
+
+def test_fallback_route_invoke_and_stream(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, ROUTED)
+    answer = model.invoke(SYSTEM)
+    assert answer.content
+    assert answer.usage_metadata is not None
+    assert answer.usage_metadata["output_tokens"] > 0
+    assert endpoint.last_body["messages"][0] == {"role": "system", "content": "Be brief."}
+    chunks = list(model.stream("Hello"))
+    assert "".join(str(c.content) for c in chunks) == answer.content
+    assert [r.path for r in endpoint.requests] == ["/v1/chat/completions"] * 2
+
+
+async def test_fallback_route_async(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, ROUTED)
+    assert (await model.ainvoke("Hello")).content
+    assert [c async for c in model.astream("Hello")]
+    assert [r.path for r in endpoint.requests] == ["/v1/chat/completions"] * 2
+
+
+def test_fallback_route_tools_round_trip(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, ROUTED).bind_tools([get_weather])
+    question = HumanMessage("Use get_weather for Paris")
+    call = model.invoke([question])
+    assert isinstance(call, AIMessage)
+    assert call.tool_calls[0]["args"] == {"city": "Paris"}
+    result = ToolMessage(
+        get_weather.invoke(call.tool_calls[0]["args"]), tool_call_id=call.tool_calls[0]["id"]
+    )
+    final = model.invoke([question, call, result])
+    assert "sunny" in str(final.content)
+    sent = endpoint.last_body["messages"]
+    assert sent[-1] == {
+        "role": "tool",
+        "tool_call_id": call.tool_calls[0]["id"],
+        "content": "It is sunny in Paris.",
+    }
+    streamed = list(model.stream([question]))
+    assert any(c.tool_call_chunks for c in streamed)
+
+
+def test_fallback_route_structured_output(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, ROUTED).with_structured_output(Person)
+    assert model.invoke(PERSON_TEXT) == ANN
+    assert endpoint.last_body["response_format"]["type"] == "json_schema"
+    assert list(model.stream(PERSON_TEXT))[-1] == ANN
+    tools = chat(endpoint, ROUTED).with_structured_output(Person, method="function_calling")
+    assert tools.invoke(PERSON_TEXT) == ANN
+
+
+def test_a_model_missing_from_responses_is_learned(unknown: LocalEndpoint) -> None:
+    model = chat(unknown, "acme-chat-only")
+    with Warned() as warned:
+        assert model.invoke("Hello").content
+    assert len(warned.messages) == 1
+    assert "not served on /v1/responses" in warned.messages[0]
+    assert [r.path for r in unknown.requests] == ["/v1/responses", "/v1/chat/completions"]
+    unknown.clear()
+    assert list(model.stream("Hello"))
+    assert [r.path for r in unknown.requests] == ["/v1/chat/completions"]
+
+
+def test_the_route_can_be_chosen(endpoint: LocalEndpoint) -> None:
+    chat(endpoint, "local-chat", route="chat_completions").invoke("Hello")
+    assert endpoint.last_request.path == "/v1/chat/completions"
+    with pytest.raises(OVHModelNotOnRouteError, match="not available on route"):
+        chat(endpoint, ROUTED, route="responses").invoke("Hello")
+
+
+# ----- what the model is ------------------------------------------------------------------------
+
+
+def test_profile_and_list_models(endpoint: LocalEndpoint) -> None:
+    profile = chat(endpoint, "local-tool-choice-auto-only").profile
+    assert profile is not None
+    assert profile["tool_calling"] is True
+    assert profile["tool_choice"] is False
+    assert profile["max_input_tokens"] == 8192
+    reasoning = chat(endpoint, "gpt-oss-120b").profile
+    assert reasoning is not None
+    assert (reasoning["reasoning_output"], reasoning["image_inputs"]) == (True, False)
+    assert reasoning["max_input_tokens"] == 131072
+    listed = {m.id: m for m in chat(endpoint, "local-chat").list_models()}
+    assert listed["local-small-context"].context_window == 128
+    assert listed[ROUTED].profile.route == "chat_completions"
+
+
+async def test_alist_models(endpoint: LocalEndpoint) -> None:
+    listed = await chat(endpoint, "local-chat").alist_models()
+    assert "local-no-system" in {m.id for m in listed}

@@ -1,0 +1,428 @@
+"""OVHResponses on models with limits, over real HTTP: each limit adapted with one warning,
+refused before sending with ``strict=True``, learned from the server's 400 when no profile knew
+it, and the /v1/chat/completions route for a model /v1/responses does not serve."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock
+from llama_index.core.prompts import PromptTemplate
+from llama_index.core.tools import FunctionTool
+from pydantic import BaseModel
+
+from llama_index_ovh_responses import OVHResponses
+from ovh_responses.adapt import forget_warnings
+from ovh_responses.errors import (
+    BadRequestError,
+    ModelNotOnRouteError,
+    OVHCompatibilityWarning,
+    RequiredToolNotCalledError,
+    UnsupportedContentError,
+    UnsupportedFeatureError,
+)
+from ovh_responses.learned import LEARNED
+from ovh_responses.profiles import CATALOG
+from ovh_responses.testing import LocalEndpoint, ModelSpec
+
+
+def get_weather(city: str) -> str:
+    """Get the current weather in a city."""
+    return f"It is sunny in {city}."
+
+
+def get_time(city: str) -> str:
+    """Get the current time in a city."""
+    return f"It is 14:30 in {city}."
+
+
+WEATHER = FunctionTool.from_defaults(fn=get_weather)
+TIME = FunctionTool.from_defaults(fn=get_time)
+
+
+class Person(BaseModel):
+    """A person mentioned in the text."""
+
+    name: str
+    age: int
+
+
+PROMPT = PromptTemplate("{text}")
+PERSON_TEXT = "Ann is 31 years old"
+ANN = Person(name="Ann", age=31)
+SYSTEM = [
+    ChatMessage(role="system", content="Be brief."),
+    ChatMessage(role="user", content="Hello"),
+]
+UNKNOWN_MODELS = (  # ids no profile knows: the server's refusals teach the client
+    ModelSpec("acme-no-system", 8192, system_prompt=False),
+    ModelSpec("acme-auto-only", 8192, tool_choice_auto_only=True),
+    ModelSpec("acme-no-reasoning", 8192),
+    ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
+    ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
+)
+NO_JSON_SCHEMA = ModelSpec("local-no-json-schema", 8192, structured=False)
+ROUTED = "local-chat-completions-only"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memory() -> Iterator[None]:
+    LEARNED.clear()
+    CATALOG.clear()
+    forget_warnings()
+    yield
+    LEARNED.clear()
+    CATALOG.clear()
+
+
+@pytest.fixture
+def unknown(make_endpoint: Callable[..., LocalEndpoint]) -> LocalEndpoint:
+    return make_endpoint(models=UNKNOWN_MODELS)
+
+
+def llm(endpoint: LocalEndpoint, model: str, **kwargs: Any) -> OVHResponses:
+    return OVHResponses(model, api_base=endpoint.base_url, max_retries=0, **kwargs)
+
+
+class Warned:
+    """The compatibility warnings given inside the block."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self._catcher = warnings.catch_warnings(record=True)
+
+    def __enter__(self) -> Warned:
+        self._record = self._catcher.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.messages = [
+            str(w.message) for w in self._record if issubclass(w.category, OVHCompatibilityWarning)
+        ]
+        self._catcher.__exit__(None, None, None)
+
+
+# ----- system prompts ---------------------------------------------------------------------------
+
+
+def test_system_prompt_is_folded_into_the_first_user_turn(endpoint: LocalEndpoint) -> None:
+    with Warned() as warned:
+        answer = llm(endpoint, "local-no-system").chat(SYSTEM)
+    assert len(warned.messages) == 1
+    assert "does not accept system prompts" in warned.messages[0]
+    assert answer.message.content
+    sent = endpoint.last_body
+    assert "instructions" not in sent
+    assert sent["input"] == [
+        {
+            "type": "message",
+            "role": "user",
+            "content": [
+                {"type": "input_text", "text": "Be brief."},
+                {"type": "input_text", "text": "Hello"},
+            ],
+        }
+    ]
+
+
+def test_strict_refuses_a_system_prompt_before_sending(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-no-system", strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="does not accept system prompts"):
+        model.chat(SYSTEM)
+    with pytest.raises(UnsupportedFeatureError):
+        list(model.stream_chat(SYSTEM))
+    assert endpoint.requests == []
+
+
+# ----- tool_choice ------------------------------------------------------------------------------
+
+
+def test_required_tool_choice_is_sent_as_auto_and_checked(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-tool-choice-auto-only")
+    with Warned() as warned:
+        answer = model.chat_with_tools(
+            [WEATHER], user_msg="Use get_weather for Paris", tool_required=True
+        )
+    assert len(warned.messages) == 1
+    assert endpoint.last_body["tool_choice"] == "auto"
+    calls = model.get_tool_calls_from_response(answer)
+    assert [c.tool_name for c in calls] == ["get_weather"]
+    with pytest.raises(RequiredToolNotCalledError):
+        model.chat_with_tools([WEATHER], user_msg="Say hello", tool_required=True)
+    with pytest.raises(RequiredToolNotCalledError):
+        list(model.stream_chat_with_tools([WEATHER], user_msg="Say hello", tool_required=True))
+
+
+def test_strict_refuses_a_tool_choice_the_model_lacks(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-tool-choice-auto-only", strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="only accepts tool_choice 'auto'"):
+        model.chat_with_tools([WEATHER], user_msg="weather in Paris", tool_choice="get_weather")
+    assert endpoint.requests == []
+
+
+# ----- parallel tool calls ----------------------------------------------------------------------
+
+
+def test_parallel_calls_are_switched_off_where_unsupported(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-no-parallel-tools")
+    with Warned() as warned:
+        answer = model.chat_with_tools(
+            [WEATHER, TIME],
+            user_msg="Use get_weather and get_time for Oslo",
+            allow_parallel_tool_calls=True,
+        )
+    assert len(warned.messages) == 1
+    assert endpoint.last_body["parallel_tool_calls"] is False
+    assert len(model.get_tool_calls_from_response(answer)) == 1
+
+
+def test_strict_refuses_parallel_calls_the_model_lacks(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-no-parallel-tools", strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="cannot call tools in parallel"):
+        model.chat_with_tools(
+            [WEATHER, TIME],
+            user_msg="Use get_weather and get_time for Oslo",
+            allow_parallel_tool_calls=True,
+        )
+    assert endpoint.requests == []
+
+
+# ----- structured output ------------------------------------------------------------------------
+
+
+def test_structured_output_that_cannot_stream_arrives_as_a_stream(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-no-stream-structured")
+    with Warned() as warned:
+        objects = list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))
+    assert len(warned.messages) == 1
+    assert "cannot stream structured output" in warned.messages[0]
+    assert objects[-1] == ANN
+    assert endpoint.last_body.get("stream") is not True
+
+
+async def test_structured_output_that_cannot_stream_async(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-no-stream-structured")
+    with Warned():
+        stream = await model.astream_structured_predict(Person, PROMPT, text=PERSON_TEXT)
+        objects = [o async for o in stream]
+    assert objects[-1] == ANN
+    assert endpoint.last_body.get("stream") is not True
+
+
+def test_strict_refuses_streamed_structured_output_before_sending(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, "local-no-stream-structured", strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="cannot stream structured output"):
+        list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))
+    assert endpoint.requests == []
+
+
+def test_json_schema_where_not_enforced_goes_through_a_tool_call(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[NO_JSON_SCHEMA])
+    model = llm(server, NO_JSON_SCHEMA.id)
+    with Warned() as warned:
+        assert model.structured_predict(Person, PROMPT, text=PERSON_TEXT) == ANN
+    assert len(warned.messages) == 1
+    assert "does not enforce JSON schemas" in warned.messages[0]
+    sent = server.last_body
+    assert "text" not in sent
+    assert sent["tool_choice"] == {"type": "function", "name": "Person"}
+    assert list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))[-1] == ANN
+    strict = llm(server, NO_JSON_SCHEMA.id, strict=True)
+    with pytest.raises(UnsupportedFeatureError, match="does not enforce JSON schemas"):
+        strict.structured_predict(Person, PROMPT, text=PERSON_TEXT)
+    assert len(server.requests) == 2
+
+
+# ----- reasoning, tools, images -----------------------------------------------------------------
+
+
+def test_reasoning_options_are_dropped_for_a_model_without_them(endpoint: LocalEndpoint) -> None:
+    with Warned() as warned:
+        llm(endpoint, "local-chat", reasoning_effort="high").complete("Hello")
+    assert len(warned.messages) == 1
+    assert "reasoning" not in endpoint.last_body
+    with pytest.raises(UnsupportedFeatureError, match="no reasoning effort control"):
+        llm(endpoint, "local-chat", reasoning_effort="high", strict=True).complete("Hello")
+    assert len(endpoint.requests) == 1
+
+
+def test_tools_and_images_a_model_lacks_are_refused_before_sending(
+    endpoint: LocalEndpoint,
+) -> None:
+    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
+        llm(endpoint, "local-no-tools").chat_with_tools([WEATHER], user_msg="weather in Rome")
+    image = ChatMessage(
+        role="user",
+        blocks=[
+            TextBlock(text="What is this?"),
+            ImageBlock(image=b"\x89PNG", image_mimetype="image/png"),
+        ],
+    )
+    with pytest.raises(UnsupportedContentError, match="does not read images"):
+        llm(endpoint, "local-chat").chat([image])
+    assert endpoint.requests == []
+
+
+def test_parameters_the_platform_may_ignore_are_dropped(endpoint: LocalEndpoint) -> None:
+    with Warned() as warned:
+        llm(endpoint, "local-chat").complete("Hello", service_tier="flex")
+    assert len(warned.messages) == 1
+    assert "service_tier" not in endpoint.last_body
+    with pytest.raises(UnsupportedFeatureError, match="service_tier"):
+        llm(endpoint, "local-chat", strict=True).complete("Hello", service_tier="flex")
+    assert len(endpoint.requests) == 1
+
+
+# ----- learned limits ---------------------------------------------------------------------------
+
+
+def _has(body: dict[str, Any], refused: str) -> bool:
+    if refused == "instructions":
+        return any(item.get("role") == "system" for item in body["input"])
+    return refused in body
+
+
+@pytest.mark.parametrize(
+    ("model", "settings", "tools", "refused"),
+    [
+        ("acme-no-system", {}, False, "instructions"),
+        ("acme-no-reasoning", {"reasoning_effort": "low"}, False, "reasoning"),
+        ("acme-auto-only", {}, True, "tool_choice"),
+    ],
+)
+def test_a_refused_optional_parameter_is_learned(
+    unknown: LocalEndpoint, model: str, settings: dict[str, Any], tools: bool, refused: str
+) -> None:
+    chat_model = llm(unknown, model, **settings)
+    history = [ChatMessage(role="system", content="Be brief.")]
+
+    def ask() -> object:
+        question = "Use get_weather for Rome"
+        if tools:
+            return chat_model.chat_with_tools(
+                [WEATHER], user_msg=question, chat_history=history, tool_required=True
+            )
+        return chat_model.chat([*history, ChatMessage(role="user", content=question)])
+
+    with Warned() as warned:
+        ask()
+    assert len(warned.messages) == 1
+    assert "refused" in warned.messages[0]
+    first, second = unknown.bodies()
+    assert _has(first, refused)
+    assert not _has(second, refused)
+    unknown.clear()
+    with Warned() as warned:
+        ask()
+    assert warned.messages == []
+    assert len(unknown.bodies()) == 1
+    assert not _has(unknown.last_body, refused)
+
+
+def test_refused_structured_streaming_is_learned(unknown: LocalEndpoint) -> None:
+    model = llm(unknown, "acme-no-stream-structured")
+    with Warned() as warned:
+        assert list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))[-1] == ANN
+    assert len(warned.messages) == 1
+    assert [b.get("stream") is True for b in unknown.bodies()] == [True, False]
+    unknown.clear()
+    assert list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))[-1] == ANN
+    assert [b.get("stream") is True for b in unknown.bodies()] == [False]
+
+
+def test_strict_mode_does_not_learn(unknown: LocalEndpoint) -> None:
+    with pytest.raises(BadRequestError, match="System role not supported"):
+        llm(unknown, "acme-no-system", strict=True).chat(SYSTEM)
+    assert len(unknown.requests) == 1
+
+
+# ----- the chat-completions route ---------------------------------------------------------------
+
+
+def test_fallback_route_chat_and_stream(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, ROUTED)
+    answer = model.chat(SYSTEM)
+    assert answer.message.content
+    assert endpoint.last_body["messages"][0] == {"role": "system", "content": "Be brief."}
+    chunks = list(model.stream_chat(SYSTEM))
+    assert chunks[-1].message.content == answer.message.content
+    assert model.complete("Hello").text
+    assert [r.path for r in endpoint.requests] == ["/v1/chat/completions"] * 3
+
+
+async def test_fallback_route_async(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, ROUTED)
+    assert (await model.achat(SYSTEM)).message.content
+    chunks = [c async for c in await model.astream_chat(SYSTEM)]
+    assert chunks[-1].message.content
+    assert [r.path for r in endpoint.requests] == ["/v1/chat/completions"] * 2
+
+
+def test_fallback_route_tools_round_trip(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, ROUTED)
+    question = ChatMessage(role="user", content="Use get_weather for Paris")
+    answer = model.chat_with_tools([WEATHER], chat_history=[question])
+    (call,) = model.get_tool_calls_from_response(answer)
+    assert (call.tool_name, call.tool_kwargs) == ("get_weather", {"city": "Paris"})
+    output = ChatMessage(
+        role="tool",
+        content=get_weather(**call.tool_kwargs),
+        additional_kwargs={"tool_call_id": call.tool_id},
+    )
+    final = model.chat_with_tools([WEATHER], chat_history=[question, answer.message, output])
+    assert "sunny" in (final.message.content or "")
+    assert endpoint.last_body["messages"][-1] == {
+        "role": "tool",
+        "tool_call_id": call.tool_id,
+        "content": "It is sunny in Paris.",
+    }
+    streamed = list(model.stream_chat_with_tools([WEATHER], chat_history=[question]))
+    assert model.get_tool_calls_from_response(streamed[-1])[0].tool_name == "get_weather"
+
+
+def test_fallback_route_structured_output(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, ROUTED)
+    assert model.structured_predict(Person, PROMPT, text=PERSON_TEXT) == ANN
+    assert endpoint.last_body["response_format"]["type"] == "json_schema"
+    assert list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))[-1] == ANN
+
+
+def test_a_model_missing_from_responses_is_learned(unknown: LocalEndpoint) -> None:
+    model = llm(unknown, "acme-chat-only")
+    with Warned() as warned:
+        assert model.complete("Hello").text
+    assert len(warned.messages) == 1
+    assert "not served on /v1/responses" in warned.messages[0]
+    assert [r.path for r in unknown.requests] == ["/v1/responses", "/v1/chat/completions"]
+    unknown.clear()
+    assert list(model.stream_complete("Hello"))
+    assert [r.path for r in unknown.requests] == ["/v1/chat/completions"]
+
+
+def test_the_route_can_be_chosen(endpoint: LocalEndpoint) -> None:
+    llm(endpoint, "local-chat", route="chat_completions").complete("Hello")
+    assert endpoint.last_request.path == "/v1/chat/completions"
+    with pytest.raises(ModelNotOnRouteError, match="not available on route"):
+        llm(endpoint, ROUTED, route="responses").complete("Hello")
+
+
+# ----- what the model is ------------------------------------------------------------------------
+
+
+def test_metadata_and_list_models(make_endpoint: Callable[..., LocalEndpoint]) -> None:
+    server = make_endpoint(models=[ModelSpec("local-no-system", 4096, system_prompt=False)])
+    model = llm(server, "local-no-system")
+    assert model.metadata.context_window == 8192  # the built-in profile, before any listing
+    assert [(m.id, m.context_window) for m in model.list_models()] == [("local-no-system", 4096)]
+    assert model.metadata.context_window == 4096
+
+
+async def test_alist_models(endpoint: LocalEndpoint) -> None:
+    listed = {m.id: m for m in await llm(endpoint, "local-chat").alist_models()}
+    assert listed[ROUTED].profile.route == "chat_completions"
