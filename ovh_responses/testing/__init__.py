@@ -3,7 +3,8 @@
 It speaks OVHcloud AI Endpoints' OpenAI-compatible protocol on a free 127.0.0.1 port
 (``/v1/responses``, ``/v1/chat/completions``, ``/v1/embeddings``, ``/v1/models``), answers the
 platform's rules the way its vLLM-based stack does, and replies with a deterministic rule-based
-model. It records every request and can inject faults. It is test infrastructure, not a model.
+model (which refuses when the last user message says "please refuse"). It records every request,
+reports prompt caching and can inject faults. It is test infrastructure, not a model.
 """
 
 from ovh_responses.testing.faults import (

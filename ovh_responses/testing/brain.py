@@ -1,11 +1,12 @@
 """The rule-based model: from an :class:`Ask` to a :class:`Reply`, deterministically.
 
-In order: the ReAct text format when the system prompt asks for it; function calls when
-``tool_choice`` requires one or the last user message asks for a tool; after function outputs, an
-answer that uses them; JSON for ``json_schema`` / ``json_object``; the follow-up question itself
-when asked to condense a conversation into a standalone question; an exact reply when asked for
-one ("reply with exactly X"); the best-overlapping sentences of a RAG context; else a short answer
-naming the question's content words. Reasoning models say what they are about to do first.
+In order: a refusal when the last user message says "please refuse"; the ReAct text format
+when the system prompt asks for it; function calls when ``tool_choice`` requires one or the last
+user message asks for a tool; after function outputs, an answer that uses them; JSON for
+``json_schema`` / ``json_object``; the follow-up question itself when asked to condense a
+conversation into a standalone question; an exact reply when asked for one ("reply with exactly
+X"); the best-overlapping sentences of a RAG context; else a short answer naming the question's
+content words. Reasoning models say what they are about to do first.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 _EFFORT_SENTENCES = {"minimal": 1, "low": 1, "medium": 2, "high": 3, "xhigh": 3}
 _KEYS = re.compile(r"(?<!\w)['\"`](\w+)['\"`](?!\w)")
+_REFUSE = re.compile(r"\bplease\s+refuse\b", re.IGNORECASE)
+REFUSAL = "I can't help with that."
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +44,18 @@ class PlannedCall:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What the model says: optional reasoning, then either text or function calls."""
+    """What the model says: optional reasoning, then text, a refusal or function calls."""
 
     reasoning: str | None = None
     text: str | None = None
     calls: tuple[PlannedCall, ...] = ()
+    refusal: str | None = None
 
 
 def think(ask: Ask, *, single_call: bool = False) -> Reply:
     """Answer ``ask``; ``single_call`` keeps at most one function call (a model-level limit)."""
+    if _REFUSE.search(ask.last_user_text):
+        return Reply(_reasoning(ask, "decline this request"), refusal=REFUSAL)
     if is_react(ask.system_text):
         text, plan = react_reply(ask)
         return Reply(_reasoning(ask, plan), text)

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from ovh_responses.testing.chat_request import ChatRequest
 
 
+_DELTA_KEYS = {"reasoning": "reasoning_content", "refusal": "refusal", "message": "content"}
+
+
 def _finish_reason(rendered: Rendered) -> str:
     if rendered.truncated:
         return "length"
@@ -27,7 +30,7 @@ def _usage(request: ChatRequest, rendered: Rendered) -> dict[str, Any]:
         "prompt_tokens": request.input_tokens,
         "completion_tokens": rendered.output_tokens,
         "total_tokens": request.input_tokens + rendered.output_tokens,
-        "prompt_tokens_details": {"cached_tokens": 0},
+        "prompt_tokens_details": {"cached_tokens": request.cached_tokens},
         "completion_tokens_details": {"reasoning_tokens": rendered.reasoning_tokens},
     }
 
@@ -50,6 +53,8 @@ def completion_body(request: ChatRequest, rendered: Rendered) -> dict[str, Any]:
         "reasoning_content": reasoning,
         "tool_calls": calls,
     }
+    if rendered.refusal is not None:
+        message["refusal"] = rendered.refusal
     return {
         "id": new_id("chatcmpl-"),
         "object": "chat.completion",
@@ -93,7 +98,7 @@ def completion_chunks(request: ChatRequest, rendered: Rendered) -> Iterator[dict
                 )
             call_index += 1
             continue
-        key = "reasoning_content" if part.kind == "reasoning" else "content"
+        key = _DELTA_KEYS[part.kind]
         for piece in part.chunks:
             if piece:
                 yield chunk({key: piece})

@@ -11,6 +11,7 @@ from ovh_responses.testing.rules import (
     check_context,
     check_image_url,
     check_model_rules,
+    check_parallel_tool_calls,
     check_sampling,
     check_tool_choice,
     find_model,
@@ -38,6 +39,7 @@ class ChatRequest:
     include_usage: bool
     max_tokens: int | None
     input_tokens: int
+    cached_tokens: int = 0
 
 
 def read_chat_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> ChatRequest:
@@ -67,6 +69,7 @@ def read_chat_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> Chat
     check_tool_choice(ask)
     has_system = any(t.role == "system" for t in turns)
     check_model_rules(spec, ask, stream=stream, has_system=has_system, route="chat")
+    check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
     prompt_tokens = input_tokens(ask)
     check_context(spec, prompt_tokens, max_tokens)
     options = body.get("stream_options")

@@ -1,7 +1,9 @@
-"""``/v1/embeddings``: a hashed bag of lower-cased words, L2-normalised.
+"""``/v1/embeddings``: a hashed bag of word stems, L2-normalised.
 
-Texts that share words get close vectors, so retrieval by word overlap works, and the same text
-always gets the same vector. ``encoding_format: "base64"`` (what the openai SDK asks for by
+Each content word (stop words and punctuation dropped, light stemming: "variables" ~ "variable")
+adds +-1 at a hashed position, so texts that share meaningful words get close vectors and
+retrieval by word overlap works; a text of stop words only falls back on all its words. The same
+text always gets the same vector. ``encoding_format: "base64"`` (what the openai SDK asks for by
 default) sends little-endian float32 bytes, as OpenAI and vLLM do.
 """
 
@@ -15,17 +17,30 @@ from typing import TYPE_CHECKING, Any
 
 from ovh_responses.testing.failures import bad_request
 from ovh_responses.testing.rules import find_model
-from ovh_responses.testing.text import count_tokens, stem, words
+from ovh_responses.testing.text import STOPWORDS, count_tokens, stem, words
 
 if TYPE_CHECKING:
     from ovh_responses.testing.models import ModelSpec
 
 
+def terms(text: str) -> list[str]:
+    """The stems ``text`` is embedded by: those of its content words, else of all its words."""
+    found = [part for word in words(text) for part in _parts(word)]
+    content = [w for w in found if w not in STOPWORDS]
+    return [stem(w) for w in content or found]
+
+
+def _parts(word: str) -> list[str]:
+    """``api_key`` -> ``["api_key", "api", "key"]``: names match the words they are made of."""
+    pieces = [p for p in word.split("_") if p]
+    return [word, *pieces] if len(pieces) > 1 else pieces or [word]
+
+
 def embed(text: str, dimensions: int) -> list[float]:
-    """The unit vector of ``text``: each word adds +-1 at a hashed position."""
+    """The unit vector of ``text``: each term adds +-1 at a hashed position."""
     vector = [0.0] * dimensions
-    for word in words(text):
-        digest = hashlib.blake2b(stem(word).encode(), digest_size=8).digest()
+    for term in terms(text):
+        digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
         slot = int.from_bytes(digest[:4], "little") % dimensions
         vector[slot] += 1.0 if digest[4] & 1 else -1.0
     norm = math.sqrt(sum(v * v for v in vector))

@@ -1,7 +1,8 @@
 """``/v1/responses`` bodies and SSE events, in the shapes of the openai SDK's types.
 
 Event order follows OpenAI's: ``response.created``, ``response.in_progress``, then per output
-item ``output_item.added`` / ``content_part.added`` / deltas / ``*.done`` / ``output_item.done``,
+item ``output_item.added`` / ``content_part.added`` / deltas / ``*.done`` / ``output_item.done``
+(a refusal is a message whose content part is ``refusal``, streamed as ``response.refusal.*``),
 then the terminal event. Truncation by ``max_output_tokens`` ends, vLLM's way, in
 ``response.completed`` whose response has ``status: "incomplete"`` (``style="openai"``:
 ``response.incomplete``).
@@ -34,10 +35,10 @@ class ResponseMeta:
         return cls(new_id("resp_"), int(time.time()), request)
 
 
-def usage(input_tokens: int, rendered: Rendered) -> dict[str, Any]:
+def usage(input_tokens: int, rendered: Rendered, cached_tokens: int = 0) -> dict[str, Any]:
     return {
         "input_tokens": input_tokens,
-        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "input_tokens_details": {"cached_tokens": cached_tokens, "cache_write_tokens": 0},
         "output_tokens": rendered.output_tokens,
         "output_tokens_details": {"reasoning_tokens": rendered.reasoning_tokens},
         "total_tokens": input_tokens + rendered.output_tokens,
@@ -122,7 +123,16 @@ def _content_part(part: Part, *, done: bool) -> dict[str, Any]:
     text = part.text if done else ""
     if part.kind == "reasoning":
         return {"type": "reasoning_text", "text": text}
+    if part.kind == "refusal":
+        return {"type": "refusal", "refusal": text}
     return {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
+
+
+_PREFIX = {
+    "reasoning": "response.reasoning_text",
+    "refusal": "response.refusal",
+    "message": "response.output_text",
+}
 
 
 def final_body(meta: ResponseMeta, rendered: Rendered, style: Style = "vllm") -> dict[str, Any]:
@@ -130,7 +140,7 @@ def final_body(meta: ResponseMeta, rendered: Rendered, style: Style = "vllm") ->
         meta,
         status="incomplete" if rendered.truncated else "completed",
         output=[item(p, done=True, style=style) for p in rendered.parts],
-        usage_value=usage(meta.request.input_tokens, rendered),
+        usage_value=usage(meta.request.input_tokens, rendered, meta.request.cached_tokens),
     )
 
 
@@ -167,14 +177,15 @@ def _part_events(part: Part, index: int, style: Style) -> Iterator[dict[str, Any
             "arguments": part.text,
         }
     else:
-        prefix = "response.reasoning_text" if part.kind == "reasoning" else "response.output_text"
-        extra: dict[str, Any] = {} if part.kind == "reasoning" else {"logprobs": []}
+        prefix = _PREFIX[part.kind]
+        extra: dict[str, Any] = {"logprobs": []} if part.kind == "message" else {}
+        final_key = "refusal" if part.kind == "refusal" else "text"
         at = {**where, "content_index": 0}
         yield {"type": "response.content_part.added", **at, "part": _content_part(part, done=False)}
         for chunk in part.chunks:
             if chunk:
                 yield {"type": f"{prefix}.delta", **at, "delta": chunk, **extra}
-        yield {"type": f"{prefix}.done", **at, "text": part.text, **extra}
+        yield {"type": f"{prefix}.done", **at, final_key: part.text, **extra}
         yield {"type": "response.content_part.done", **at, "part": _content_part(part, done=True)}
     yield {
         "type": "response.output_item.done",

@@ -36,6 +36,11 @@ class EndpointServer(ThreadingHTTPServer):
         self.endpoint = endpoint
 
 
+# The client went away mid-answer (a stream closed early, a cancelled request): not a fault of
+# the endpoint, so no traceback; anything else still reaches ``handle_error`` and is printed.
+_DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
 def _encode(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
@@ -43,6 +48,13 @@ def _encode(value: Any) -> bytes:
 class EndpointHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: EndpointServer
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except _DISCONNECTS:
+            self.close_connection = True
+            self.server.endpoint.note_disconnect()
 
     def do_GET(self) -> None:
         self._handle("GET")

@@ -24,6 +24,10 @@ class ModelSpec:
     ``reasoning``: ``"effort"`` emits reasoning and accepts ``reasoning.effort``; ``"toggle"`` emits
     reasoning unless the prompt contains ``/no_think`` and accepts ``reasoning.effort`` silently;
     ``"none"`` answers 400 (param ``reasoning``) to ``reasoning.effort``.
+    ``structured=False``: ``json_schema`` output is refused with 400 (``json_object`` still works).
+    ``parallel_tool_calls=False``: at most one function call per answer;
+    ``rejects_parallel_tool_calls``: an explicit ``parallel_tool_calls: true`` with tools is
+    refused with 400 (param ``parallel_tool_calls``).
     """
 
     id: str
@@ -36,6 +40,7 @@ class ModelSpec:
     tool_choice_auto_only: bool = False
     system_prompt: bool = True
     parallel_tool_calls: bool = True
+    rejects_parallel_tool_calls: bool = False
     stream_structured: bool = True
     dimensions: int = 0
     owned_by: str = "vllm"
@@ -80,7 +85,14 @@ CATALOG: tuple[ModelSpec, ...] = (
     ModelSpec("local-no-system", 8192, system_prompt=False),
     ModelSpec("local-chat-completions-only", 8192, routes=frozenset({"chat"})),
     ModelSpec("local-no-parallel-tools", 8192, parallel_tool_calls=False),
+    ModelSpec(
+        "local-rejects-parallel-tools",
+        8192,
+        parallel_tool_calls=False,
+        rejects_parallel_tool_calls=True,
+    ),
     ModelSpec("local-no-stream-structured", 8192, stream_structured=False),
+    ModelSpec("local-no-json-schema", 8192, structured=False),
     ModelSpec("local-no-tools", 8192, tools=False),
     ModelSpec("local-small-context", 128),
     _embedding("local-embedding", 256),

@@ -11,7 +11,7 @@ from ovh_responses.testing.text import tokens
 if TYPE_CHECKING:
     from ovh_responses.testing.brain import Reply
 
-PartKind = Literal["reasoning", "message", "function_call"]
+PartKind = Literal["reasoning", "message", "refusal", "function_call"]
 
 
 def new_id(prefix: str) -> str:
@@ -46,6 +46,11 @@ class Rendered:
     def text(self) -> str:
         return "".join(p.text for p in self.parts if p.kind == "message")
 
+    @property
+    def refusal(self) -> str | None:
+        found = [p.text for p in self.parts if p.kind == "refusal"]
+        return "".join(found) if found else None
+
 
 def render(reply: Reply, max_tokens: int | None) -> Rendered:
     """Split the reply into token chunks, stopping when ``max_tokens`` is spent."""
@@ -54,6 +59,8 @@ def render(reply: Reply, max_tokens: int | None) -> Rendered:
         pending.append(Part("reasoning", new_id("rs_"), tokens(reply.reasoning)))
     if reply.text is not None:
         pending.append(Part("message", new_id("msg_"), tokens(reply.text) or [""]))
+    if reply.refusal is not None:
+        pending.append(Part("refusal", new_id("msg_"), tokens(reply.refusal) or [""]))
     for call in reply.calls:
         call_id = new_id("chatcmpl-tool-")
         pending.append(

@@ -12,6 +12,7 @@ from ovh_responses.testing.rules import (
     check_context,
     check_image_url,
     check_model_rules,
+    check_parallel_tool_calls,
     check_sampling,
     check_tool_choice,
     find_model,
@@ -39,6 +40,7 @@ class ResponsesRequest:
     max_output_tokens: int | None
     input_tokens: int
     body: dict[str, Any]
+    cached_tokens: int = 0
 
 
 def read_responses_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> ResponsesRequest:
@@ -64,6 +66,7 @@ def read_responses_request(body: dict[str, Any], index: dict[str, ModelSpec]) ->
     stream = body.get("stream") is True
     check_tool_choice(ask)
     check_model_rules(spec, ask, stream=stream, has_system=has_system)
+    check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
     prompt_tokens = input_tokens(ask)
     check_context(spec, prompt_tokens, max_tokens)
     return ResponsesRequest(spec, ask, stream, max_tokens, prompt_tokens, body)

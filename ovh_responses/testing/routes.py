@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ovh_responses.testing.brain import think
+from ovh_responses.testing.cache import PromptCache
 from ovh_responses.testing.chat import completion_body, completion_chunks
 from ovh_responses.testing.chat_request import read_chat_request
 from ovh_responses.testing.embeddings import embeddings_body
@@ -14,6 +15,7 @@ from ovh_responses.testing.events import ResponseMeta, Style, failed_body, final
 from ovh_responses.testing.failures import EndpointError, bad_request
 from ovh_responses.testing.render import render
 from ovh_responses.testing.responses_request import read_responses_request
+from ovh_responses.testing.rules import prompt_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,6 +51,7 @@ class Router:
     index: dict[str, ModelSpec]
     models: tuple[ModelSpec, ...]
     style: Style = "vllm"
+    cache: PromptCache = field(default_factory=PromptCache)
 
     def handle(self, method: str, path: str, body: Any, fail: str | None = None) -> Answer:
         """Answer one request; ``fail`` (a message) makes ``/v1/responses`` fail."""
@@ -91,6 +94,8 @@ class Router:
 
     def _responses(self, body: dict[str, Any], fail: str | None) -> Answer:
         request = read_responses_request(body, self.index)
+        cached = self.cache.lookup(request.spec.id, prompt_tokens(request.ask))
+        request = replace(request, cached_tokens=cached)
         meta = ResponseMeta.new(request)
         reply = think(request.ask, single_call=not request.spec.parallel_tool_calls)
         rendered = render(reply, request.max_output_tokens)
@@ -103,6 +108,8 @@ class Router:
 
     def _chat(self, body: dict[str, Any], fail: str | None) -> Answer:
         request = read_chat_request(body, self.index)
+        cached = self.cache.lookup(request.spec.id, prompt_tokens(request.ask))
+        request = replace(request, cached_tokens=cached)
         reply = think(request.ask, single_call=not request.spec.parallel_tool_calls)
         rendered = render(reply, request.max_tokens)
         if request.stream:

@@ -13,7 +13,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ovh_responses.testing.failures import EndpointError, bad_request
-from ovh_responses.testing.text import count_tokens
 
 if TYPE_CHECKING:
     from ovh_responses.testing.conversation import Ask
@@ -95,11 +94,27 @@ def check_model_rules(
             f"The model `{spec.id}` is not a reasoning model: reasoning.effort is not supported.",
             "reasoning_effort" if chat else "reasoning",
         )
+    if ask.output == "json_schema" and not spec.structured:
+        raise bad_request(
+            f"The model `{spec.id}` does not support structured output (json_schema); ask for "
+            "json_object or plain text instead.",
+            "response_format" if chat else "text",
+        )
     if stream and ask.output == "json_schema" and not spec.stream_structured:
         raise bad_request(
             f"The model `{spec.id}` does not support structured output (json_schema) with "
             "stream=true; send the request without streaming.",
             "response_format" if chat else "text",
+        )
+
+
+def check_parallel_tool_calls(spec: ModelSpec, ask: Ask, sent: object) -> None:
+    """Models that refuse the parameter: an explicit ``parallel_tool_calls: true`` with tools."""
+    if spec.rejects_parallel_tool_calls and sent is True and ask.tools:
+        raise bad_request(
+            f"The model `{spec.id}` does not support parallel tool calls: send "
+            "parallel_tool_calls=false or leave it out.",
+            "parallel_tool_calls",
         )
 
 
@@ -113,15 +128,30 @@ def check_tool_choice(ask: Ask) -> None:
         )
 
 
-def input_tokens(ask: Ask) -> int:
-    total = sum(count_tokens(t.text) + IMAGE_TOKENS * t.images for t in ask.turns)
-    total += sum(count_tokens(c.arguments) for t in ask.turns for c in t.calls)
-    for tool in ask.tools:
-        total += count_tokens(json.dumps({"name": tool.name, "description": tool.description}))
-        total += count_tokens(json.dumps(tool.parameters))
+def prompt_tokens(ask: Ask) -> list[str]:
+    """The prompt as tokens: the tools, then each turn's words (and image and call tokens), then
+    the schema. Each token carries its turn and role, so equal words in different places differ."""
+    out: list[str] = []
+    for i, tool in enumerate(ask.tools):
+        out += _tagged(f"tool{i}", json.dumps({"name": tool.name, "description": tool.description}))
+        out += _tagged(f"tool{i}", json.dumps(tool.parameters))
+    for i, turn in enumerate(ask.turns):
+        tag = f"{i}:{turn.role}"
+        out += _tagged(tag, turn.text)
+        out += [f"{tag}\x00<image>"] * (IMAGE_TOKENS * turn.images)
+        for call in turn.calls:
+            out += _tagged(f"{tag}:{call.name}", call.arguments)
     if ask.schema is not None:
-        total += count_tokens(json.dumps(ask.schema))
-    return total
+        out += _tagged("schema", json.dumps(ask.schema))
+    return out
+
+
+def _tagged(tag: str, text: str) -> list[str]:
+    return [f"{tag}\x00{word}" for word in text.split()]
+
+
+def input_tokens(ask: Ask) -> int:
+    return len(prompt_tokens(ask))
 
 
 def check_context(spec: ModelSpec, prompt_tokens: int, max_tokens: int | None) -> None:

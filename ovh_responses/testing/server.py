@@ -27,6 +27,10 @@ class LocalEndpoint:
     requests without ``Authorization: Bearer <key>`` get 401 and a wrong key gets 403.
     ``truncation_style="openai"`` ends streams cut by ``max_output_tokens`` with
     ``response.incomplete`` instead of vLLM's ``response.completed`` (status incomplete).
+    Prompts sharing a prefix of 32 tokens or more with an earlier prompt to the same model report
+    it in ``cached_tokens`` (whole blocks of 16, per endpoint; :meth:`clear_prompt_cache`).
+    A client closing a connection mid-answer is counted in :attr:`client_disconnects`, not
+    printed; any other failure of a request handler still prints its traceback.
     """
 
     def __init__(
@@ -49,6 +53,8 @@ class LocalEndpoint:
         self.max_body_bytes = max_body_bytes
         self.log = RequestLog()
         self.faults = FaultQueue()
+        self._disconnects = 0
+        self._disconnect_lock = threading.Lock()
         self._server: EndpointServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -147,6 +153,22 @@ class LocalEndpoint:
     def clear(self) -> None:
         """Forget the recorded requests."""
         self.log.clear()
+
+    def clear_prompt_cache(self) -> None:
+        """Forget the prompts seen so far: the next ones report no cached tokens."""
+        self.router.cache.clear()
+
+    # ----- disconnects ------------------------------------------------------------------------
+
+    @property
+    def client_disconnects(self) -> int:
+        """How many connections the client closed while the endpoint was still answering."""
+        with self._disconnect_lock:
+            return self._disconnects
+
+    def note_disconnect(self) -> None:
+        with self._disconnect_lock:
+            self._disconnects += 1
 
     # ----- faults ----------------------------------------------------------------------------
 

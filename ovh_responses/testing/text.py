@@ -44,10 +44,23 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A very small stemmer, enough for word-overlap scoring ("cats" ~ "cat")."""
-    for suffix in ("ies", "es", "s", "ing", "ed"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    """A light stemmer for word-overlap scoring: a plural ending, then an ``-ing``/``-ed``
+    ending, then a final ``e`` go, so that "variables" ~ "variable", "keys" ~ "key" and
+    "cached" ~ "caching" ~ "cache". Word families mostly meet; stems need not be words."""
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and len(word) > 3 and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ied") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 3:
+        word = word[:-2]
+    if word.endswith("e") and len(word) >= 3:
+        word = word[:-1]
     return word
 
 

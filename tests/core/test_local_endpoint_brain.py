@@ -70,7 +70,10 @@ def calls(response: Response) -> list[ResponseFunctionToolCall]:
 
 
 def ask(client: OpenAI, prompt: Any, **kw: Any) -> Response:
-    return client.responses.create(model="local-chat", input=prompt, store=False, **kw)
+    response: Response = client.responses.create(
+        model="local-chat", input=prompt, store=False, **kw
+    )
+    return response
 
 
 def test_tool_named_in_the_prompt_is_called_with_the_prompt_number(client: OpenAI) -> None:

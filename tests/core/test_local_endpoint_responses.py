@@ -261,7 +261,9 @@ def test_openai_truncation_style_ends_with_response_incomplete(
     )
     last = list(stream)[-1]
     assert isinstance(last, ResponseIncompleteEvent)
-    assert last.response.output[0].status == "incomplete"
+    item = last.response.output[0]
+    assert item.type == "message"
+    assert item.status == "incomplete"
 
 
 async def test_async_create_and_stream(endpoint: LocalEndpoint) -> None:

@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING, Any
 import openai
 import pytest
 from openai import OpenAI
+from openai.types.chat import ChatCompletion
+from openai.types.responses import Response
 
-from ovh_responses.testing import LocalEndpoint
+from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Callable
 
 PNG_DATA_URL = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
     "/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
 )
-TOOL: dict[str, Any] = {
+TOOL: Any = {
     "type": "function",
     "name": "get_time",
     "description": "Current time in a timezone.",
@@ -186,7 +188,7 @@ def test_no_tools_model(client: OpenAI) -> None:
 
 
 def test_no_parallel_tools_model_emits_one_call(client: OpenAI) -> None:
-    other = {**TOOL, "name": "get_weather", "description": "Weather in a city."}
+    other: Any = {**TOOL, "name": "get_weather", "description": "Weather in a city."}
     prompt = "What is the weather in Paris and the time in Tokyo?"
     both = client.responses.create(
         model="local-chat", input=prompt, tools=[TOOL, other], store=False
@@ -216,3 +218,158 @@ def test_reasoning_effort_accepted_on_reasoning_models(client: OpenAI) -> None:
             model=model, input="hi", reasoning={"effort": "low"}, store=False
         )
         assert response.output[0].type == "reasoning"
+
+
+JSON_SCHEMA_TEXT: Any = {
+    "format": {
+        "type": "json_schema",
+        "name": "Answer",
+        "schema": {
+            "type": "object",
+            "properties": {"a": {"type": "string"}},
+            "required": ["a"],
+            "additionalProperties": False,
+        },
+        "strict": True,
+    }
+}
+CHAT_JSON_SCHEMA: Any = {
+    "type": "json_schema",
+    "json_schema": {"name": "Answer", "schema": JSON_SCHEMA_TEXT["format"]["schema"]},
+}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_no_json_schema_model_refuses_json_schema_on_responses(
+    client: OpenAI, stream: bool
+) -> None:
+    exc = rejected(
+        client, model="local-no-json-schema", input="hi", text=JSON_SCHEMA_TEXT, stream=stream
+    )
+    assert isinstance(exc, openai.BadRequestError)
+    error = error_of(exc)
+    assert (error["type"], error["param"], error["code"]) == ("BadRequestError", "text", 400)
+    assert "json_schema" in error["message"]
+
+
+def test_no_json_schema_model_still_does_json_object_and_tools(client: OpenAI) -> None:
+    response = client.responses.create(
+        model="local-no-json-schema",
+        input="Reply in JSON with the 'answer' key: what is the capital of France?",
+        text={"format": {"type": "json_object"}},
+        store=False,
+    )
+    Response.model_validate(response.model_dump(mode="json", exclude_unset=True))
+    assert set(json.loads(response.output_text)) == {"answer"}
+    called = client.responses.create(
+        model="local-no-json-schema", input="What time is it in UTC?", tools=[TOOL], store=False
+    )
+    assert [item.type for item in called.output] == ["function_call"]
+
+
+def test_no_json_schema_model_on_chat_completions(client: OpenAI) -> None:
+    messages: Any = [{"role": "user", "content": "Reply in JSON with the 'answer' key."}]
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(
+            model="local-no-json-schema", messages=messages, response_format=CHAT_JSON_SCHEMA
+        )
+    assert error_of(info.value)["param"] == "response_format"
+    completion = client.chat.completions.create(
+        model="local-no-json-schema", messages=messages, response_format={"type": "json_object"}
+    )
+    ChatCompletion.model_validate(completion.model_dump(mode="json", exclude_unset=True))
+    content = completion.choices[0].message.content
+    assert content is not None
+    assert set(json.loads(content)) == {"answer"}
+
+
+def test_structured_false_is_enforced_for_any_model(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    ep = make_endpoint(models=[ModelSpec("acme-plain", 4096, structured=False)])
+    client = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
+    exc = rejected(client, model="acme-plain", input="hi", text=JSON_SCHEMA_TEXT)
+    assert error_of(exc)["param"] == "text"
+    ok = client.responses.create(
+        model="acme-plain", input="hi", text={"format": {"type": "json_object"}}, store=False
+    )
+    assert isinstance(json.loads(ok.output_text), dict)
+
+
+def test_json_schema_works_on_a_structured_model(client: OpenAI) -> None:
+    response = client.responses.create(
+        model="local-chat", input="The value 'x'.", text=JSON_SCHEMA_TEXT, store=False
+    )
+    assert json.loads(response.output_text) == {"a": "x"}
+
+
+TWO_TOOLS_PROMPT = "What is the weather in Paris and the time in Tokyo?"
+WEATHER: Any = {**TOOL, "name": "get_weather", "description": "Weather in a city."}
+
+
+def test_rejects_parallel_tools_model_refuses_an_explicit_true(client: OpenAI) -> None:
+    exc = rejected(
+        client,
+        model="local-rejects-parallel-tools",
+        input=TWO_TOOLS_PROMPT,
+        tools=[TOOL, WEATHER],
+        parallel_tool_calls=True,
+    )
+    assert isinstance(exc, openai.BadRequestError)
+    error = error_of(exc)
+    assert (error["type"], error["param"]) == ("BadRequestError", "parallel_tool_calls")
+
+
+@pytest.mark.parametrize("flag", [{"parallel_tool_calls": False}, {}])
+def test_rejects_parallel_tools_model_works_with_false_or_absent(
+    client: OpenAI, flag: dict[str, Any]
+) -> None:
+    response = client.responses.create(
+        model="local-rejects-parallel-tools",
+        input=TWO_TOOLS_PROMPT,
+        tools=[TOOL, WEATHER],
+        store=False,
+        **flag,
+    )
+    Response.model_validate(response.model_dump(mode="json", exclude_unset=True))
+    assert [item.type for item in response.output] == ["function_call"]
+
+
+def test_rejects_parallel_tools_model_without_tools_accepts_the_flag(client: OpenAI) -> None:
+    response = client.responses.create(
+        model="local-rejects-parallel-tools", input="hi", parallel_tool_calls=True, store=False
+    )
+    assert response.status == "completed"
+
+
+def test_rejects_parallel_tools_model_on_chat_completions(client: OpenAI) -> None:
+    tools: Any = [
+        {"type": "function", "function": {k: v for k, v in t.items() if k != "type"}}
+        for t in (TOOL, WEATHER)
+    ]
+    messages: Any = [{"role": "user", "content": TWO_TOOLS_PROMPT}]
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(
+            model="local-rejects-parallel-tools",
+            messages=messages,
+            tools=tools,
+            parallel_tool_calls=True,
+        )
+    assert error_of(info.value)["param"] == "parallel_tool_calls"
+    completion = client.chat.completions.create(
+        model="local-rejects-parallel-tools", messages=messages, tools=tools
+    )
+    calls = completion.choices[0].message.tool_calls
+    assert calls is not None
+    assert len(calls) == 1
+
+
+def test_no_parallel_tools_model_accepts_an_explicit_true(client: OpenAI) -> None:
+    response = client.responses.create(
+        model="local-no-parallel-tools",
+        input=TWO_TOOLS_PROMPT,
+        tools=[TOOL, WEATHER],
+        parallel_tool_calls=True,
+        store=False,
+    )
+    assert [item.type for item in response.output] == ["function_call"]

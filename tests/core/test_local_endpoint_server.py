@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+import time
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from ovh_responses.testing import (
     ErrorEventFault,
     FailedResponseFault,
     LocalEndpoint,
+    ModelSpec,
     RateLimitFault,
     ServerErrorFault,
 )
@@ -127,7 +129,7 @@ def test_chat_completion_stream_with_usage(client: OpenAI) -> None:
 
 
 def test_chat_completion_response_format_json_schema(client: OpenAI) -> None:
-    schema = {
+    schema: Any = {
         "type": "object",
         "properties": {"city": {"type": "string"}, "year": {"type": "integer"}},
         "required": ["city", "year"],
@@ -282,3 +284,81 @@ def test_command_line_prints_the_base_url() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# ----- embeddings retrieval --------------------------------------------------------------------
+
+PASSAGES = [
+    "Credentials: the client reads AI_ENDPOINT_API_KEY from its environment variables.",
+    "Which is the one? What is the thing that the variable holds, and which of them is it?",
+    "Which of these is the one that holds what the others do not? What is it, and which is it?",
+]
+
+
+@pytest.mark.parametrize("model", ["local-embedding", "bge-m3"])
+def test_retrieval_ranks_by_meaningful_shared_words(client: OpenAI, model: str) -> None:
+    query = client.embeddings.create(
+        model=model, input="Which environment variable holds the API key?"
+    )
+    passages = client.embeddings.create(model=model, input=PASSAGES)
+    q = query.data[0].embedding
+    scores = [cosine(q, d.embedding) for d in passages.data]
+    assert scores.index(max(scores)) == 0
+
+
+def test_embeddings_ignore_case_punctuation_stop_words_and_plurals(client: OpenAI) -> None:
+    texts = ["API keys!", "the api key", "Which is the API key?", "the", "which"]
+    result = client.embeddings.create(model="local-embedding", input=texts, encoding_format="float")
+    vectors = [d.embedding for d in result.data]
+    assert vectors[0] == pytest.approx(vectors[1], abs=1e-6)
+    assert vectors[0] == pytest.approx(vectors[2], abs=1e-6)
+    # Texts of stop words alone still get distinct unit vectors.
+    assert all(math.isclose(cosine(v, v), 1.0, rel_tol=1e-5) for v in vectors)
+    assert vectors[3] != pytest.approx(vectors[4], abs=1e-6)
+    again = client.embeddings.create(model="local-embedding", input=texts, encoding_format="float")
+    assert [d.embedding for d in again.data] == vectors
+
+
+# ----- client disconnects ----------------------------------------------------------------------
+
+
+def wait_for_disconnects(ep: LocalEndpoint, count: int) -> int:
+    """The endpoint's disconnect count once it reaches ``count`` (or after a bounded wait)."""
+    for _ in range(500):
+        if ep.client_disconnects >= count:
+            break
+        time.sleep(0.02)
+    return ep.client_disconnects
+
+
+def test_client_closing_a_stream_early_is_quiet(
+    make_endpoint: Callable[..., LocalEndpoint], capfd: pytest.CaptureFixture[str]
+) -> None:
+    ep = make_endpoint(stream_delay=0.01)
+    client = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
+    prompt = "Reply with exactly: " + " ".join(f"word{i}" for i in range(400))
+    stream = client.responses.create(model="local-chat", input=prompt, stream=True, store=False)
+    events = iter(stream)
+    assert [next(events).type for _ in range(3)][-1] == "response.output_item.added"
+    stream.close()
+    assert wait_for_disconnects(ep, 1) == 1
+    # The endpoint still answers, and printed nothing about the closed stream.
+    assert client.responses.create(model="local-chat", input="hi", store=False).output_text
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert "Exception occurred" not in err
+
+
+def test_a_real_server_bug_is_still_printed(
+    make_endpoint: Callable[..., LocalEndpoint], capfd: pytest.CaptureFixture[str]
+) -> None:
+    # A misconfigured catalog: a route the endpoint does not know makes the handler fail.
+    unknown_route: Any = frozenset({"unknown-route"})
+    ep = make_endpoint(models=[ModelSpec("broken", routes=unknown_route)])
+    client = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
+    with pytest.raises(openai.APIConnectionError):
+        client.responses.create(model="broken", input="hi", store=False)
+    err = capfd.readouterr().err
+    assert "Traceback" in err
+    assert "KeyError: 'unknown-route'" in err
+    assert ep.client_disconnects == 0
