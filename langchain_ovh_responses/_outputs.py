@@ -42,7 +42,6 @@ __all__ = [
     "delta_to_chunk",
     "done_chunk",
     "result_to_message",
-    "stop_chunk",
     "text_chunk",
     "usage_metadata",
 ]
@@ -83,6 +82,8 @@ def response_metadata(result: Result, version: OutputVersion) -> dict[str, Any]:
     }
     if result.incomplete_reason is not None:
         metadata["incomplete_details"] = {"reason": result.incomplete_reason}
+    if result.stop_sequence is not None:
+        metadata["stop_sequence"] = result.stop_sequence
     if version == "v1":
         metadata["output_version"] = "v1"
     return metadata
@@ -266,26 +267,8 @@ def done_chunk(result: Result, version: OutputVersion) -> AIMessageChunk:
     )
 
 
-def stop_chunk(model: str, stop_sequence: str, version: OutputVersion) -> AIMessageChunk:
-    """The last chunk of a stream ended early by a stop sequence (the server's own end, with
-    its usage, was not waited for)."""
-    metadata: dict[str, Any] = {
-        "model_name": model,
-        "model_provider": PROVIDER,
-        "status": "completed",
-        "finish_reason": "stop",
-        "stop_sequence": stop_sequence,
-    }
-    if version == "v1":
-        metadata["output_version"] = "v1"
-    return AIMessageChunk(
-        content=[] if version == "v1" else "", response_metadata=metadata, chunk_position="last"
-    )
-
-
 def delta_to_chunk(delta: Delta, version: OutputVersion) -> AIMessageChunk:
-    """The chunk of one non-text delta (text goes through the stop-sequence cutter first and
-    then :func:`text_chunk`)."""
+    """The chunk of one delta."""
     if isinstance(delta, TextDelta):
         return text_chunk(delta.text, delta.output_index, delta.item_id, version)
     if isinstance(delta, ReasoningDelta):

@@ -7,10 +7,6 @@ from contextlib import aclosing, closing
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.language_models import BaseChatModel, LangSmithParams
-from langchain_core.language_models.chat_models import (
-    agenerate_from_stream,
-    generate_from_stream,
-)
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
@@ -21,7 +17,6 @@ from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses.client import ResponsesClient
-from ovh_responses.profiles import profile_for
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
 from ovh_responses.tools import tool_choice_param
@@ -91,7 +86,9 @@ class ChatOVHResponses(BaseChatModel):
         default=None, validation_alias=AliasChoices("base_url", "openai_api_base")
     )
     """Default: ``OVH_AI_ENDPOINTS_BASE_URL``, else OVHcloud's public endpoint."""
-    default_headers: dict[str, str] | None = None
+    default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
+    """Headers sent with every request; never serialized nor shown (they may carry
+    credentials)."""
     http_client: Any | None = Field(default=None, exclude=True)
     """An ``httpx2.Client`` to send requests with (the caller closes it)."""
     http_async_client: Any | None = Field(default=None, exclude=True)
@@ -151,6 +148,18 @@ class ChatOVHResponses(BaseChatModel):
     async def alist_models(self) -> list[ModelInfo]:
         with langchain_errors():
             return await self._client.alist_models()
+
+    # ----- cleanup -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection pools this object opened (caller-supplied HTTP clients are
+        left open)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's connection pool (caller-supplied HTTP clients are
+        left open)."""
+        await self._client.aclose()
 
     # ----- LangChain identity --------------------------------------------------------------
 
@@ -250,11 +259,9 @@ class ChatOVHResponses(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        if self._stops(stop):  # cut on the client: stream, so generation ends at the stop
-            return generate_from_stream(self._stream(messages, stop=stop, **kwargs))
         body = self._body(messages, stream=False, **kwargs)
         with langchain_errors():
-            result = self._client.create(body, **self._call_options)
+            result = self._client.create(body, stop=self._stops(stop), **self._call_options)
         return _chat_result(result_to_message(result, self._version))
 
     async def _agenerate(
@@ -264,11 +271,9 @@ class ChatOVHResponses(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        if self._stops(stop):
-            return await agenerate_from_stream(self._astream(messages, stop=stop, **kwargs))
         body = self._body(messages, stream=False, **kwargs)
         with langchain_errors():
-            result = await self._client.acreate(body, **self._call_options)
+            result = await self._client.acreate(body, stop=self._stops(stop), **self._call_options)
         return _chat_result(result_to_message(result, self._version))
 
     def _stream(
@@ -279,11 +284,9 @@ class ChatOVHResponses(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         body = self._body(messages, stream=True, **kwargs)
-        chunks = ChunkStream(model=body["model"], stop=self._stops(stop), version=self._version)
-        with (
-            langchain_errors(),
-            closing(self._client.stream(body, **self._call_options)) as deltas,
-        ):
+        chunks = ChunkStream(version=self._version)
+        deltas = self._client.stream(body, stop=self._stops(stop), **self._call_options)
+        with langchain_errors(), closing(deltas):
             for delta in deltas:
                 for chunk in chunks.feed(delta):
                     yield ChatGenerationChunk(message=chunk)
@@ -298,9 +301,10 @@ class ChatOVHResponses(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         body = self._body(messages, stream=True, **kwargs)
-        chunks = ChunkStream(model=body["model"], stop=self._stops(stop), version=self._version)
+        chunks = ChunkStream(version=self._version)
+        deltas = self._client.astream(body, stop=self._stops(stop), **self._call_options)
         with langchain_errors():
-            async with aclosing(self._client.astream(body, **self._call_options)) as deltas:
+            async with aclosing(deltas):
                 async for delta in deltas:
                     for chunk in chunks.feed(delta):
                         yield ChatGenerationChunk(message=chunk)
@@ -352,6 +356,8 @@ class ChatOVHResponses(BaseChatModel):
 
 def langchain_profile(model: str) -> LCModelProfile:
     """LangChain's model profile, from the core's profile of ``model``'s family."""
+    from ovh_responses.profiles import profile_for
+
     profile = profile_for(model)
     found: LCModelProfile = {
         "max_input_tokens": profile.context_window,

@@ -40,7 +40,7 @@ class OVHEmbeddings(BaseModel, Embeddings):
     base_url: str | None = None
     timeout: float | None = 60.0
     max_retries: int = 2
-    default_headers: dict[str, str] | None = None
+    default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
     batch_size: int = Field(default=DEFAULT_EMBED_BATCH_SIZE, ge=1)
     http_client: Any | None = Field(default=None, exclude=True)
     http_async_client: Any | None = Field(default=None, exclude=True)
@@ -79,3 +79,15 @@ class OVHEmbeddings(BaseModel, Embeddings):
 
     async def aembed_query(self, text: str) -> list[float]:
         return (await self.aembed_documents([text]))[0]
+
+    # ----- cleanup -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection pools this object opened (caller-supplied HTTP clients are
+        left open)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's connection pool (caller-supplied HTTP clients are
+        left open)."""
+        await self._client.aclose()

@@ -9,7 +9,7 @@ the final result, so its ``raw`` carries the usage that token counters read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import (
@@ -23,7 +23,6 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 
-from ovh_responses.stop import StopCutter, cut_at_stop
 from ovh_responses.types import (
     Done,
     ReasoningDelta,
@@ -34,8 +33,6 @@ from ovh_responses.types import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from ovh_responses.types import Delta, FunctionCall, Reasoning, Result, Usage
 
 
@@ -110,13 +107,8 @@ def raw_of(result: Result) -> Any:
     return {"id": result.id, "model": result.model, "usage": usage_dict(result.usage)}
 
 
-def chat_response(
-    result: Result, delta: str | None = None, stop: Sequence[str] | None = None
-) -> ChatResponse:
-    """The response for ``result``, its text cut at the first of ``stop`` (the route has no
-    ``stop`` parameter, so stop sequences are applied here)."""
-    if stop:
-        result = replace(result, text=cut_at_stop(result.text, stop))
+def chat_response(result: Result, delta: str | None = None) -> ChatResponse:
+    """The response for ``result``."""
     return ChatResponse(
         message=message_from_result(result),
         raw=raw_of(result),
@@ -149,23 +141,18 @@ class _PendingCall:
 class StreamAssembler:
     """Turns each core delta into the chunk a LlamaIndex stream yields."""
 
-    stop: Sequence[str] | None = None
     text: str = ""
     thinking: dict[int, str] = field(default_factory=dict)
     calls: dict[int, _PendingCall] = field(default_factory=dict)
     refusal: str = ""
-    cutter: StopCutter = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.cutter = StopCutter(self.stop)
 
     def feed(self, delta: Delta) -> ChatResponse:
         if isinstance(delta, Done):
-            return chat_response(delta.result, delta=self.cutter.flush(), stop=self.stop)
+            return chat_response(delta.result, delta="")
         extra: dict[str, Any] = {}
         text_delta = ""
         if isinstance(delta, TextDelta):
-            text_delta = self.cutter.feed(delta.text)
+            text_delta = delta.text
             self.text += text_delta
         elif isinstance(delta, ReasoningDelta):
             self.thinking[delta.output_index] = (

@@ -84,3 +84,15 @@ class OVHEmbedding(BaseEmbedding):
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         return await self._aembed(texts)
+
+    # ----- cleanup -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection pools this object opened (caller-supplied HTTP clients are
+        left open)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's connection pool (caller-supplied HTTP clients are
+        left open)."""
+        await self._client.aclose()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from contextlib import aclosing, closing
 from typing import TYPE_CHECKING, Any, Literal
 
-import llama_index.core.instrumentation as instrument
 from llama_index.core.base.llms.types import (
     ChatMessage,
     ChatResponse,
@@ -19,13 +19,7 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
 from llama_index.core.constants import DEFAULT_NUM_OUTPUTS
-from llama_index.core.instrumentation.events.llm import (
-    LLMStructuredPredictEndEvent,
-    LLMStructuredPredictStartEvent,
-)
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
-from llama_index.core.llms.function_calling import FunctionCallingLLM
-from llama_index.core.types import PydanticProgramMode
 
 from llama_index_ovh_responses import _structured, _tools
 from llama_index_ovh_responses._inputs import SystemRole, to_input_items
@@ -34,28 +28,25 @@ from llama_index_ovh_responses._outputs import (
     chat_response,
     completion_response,
 )
+from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses.client import ResponsesClient
 from ovh_responses.errors import RequestRejected
-from ovh_responses.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW, ModelProfile
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
 from ovh_responses.tools import tool_choice_param
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Generator, Sequence
+    from collections.abc import Sequence
 
     import httpx2
     from llama_index.core.llms.llm import ToolSelection
-    from llama_index.core.program.utils import FlexibleModel
-    from llama_index.core.prompts import PromptTemplate
     from llama_index.core.tools.types import BaseTool
     from llama_index.core.types import Model
     from openai.types.responses.response_create_params import ResponseCreateParams
 
-    from ovh_responses.profiles import ModelInfo
+    from ovh_responses.profiles import ModelInfo, ModelProfile
 
 logger = logging.getLogger(__name__)
-dispatcher = instrument.get_dispatcher(__name__)  # type: ignore[attr-defined]
 
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
 Route = Literal["auto", "responses", "chat_completions"]
@@ -63,7 +54,7 @@ Route = Literal["auto", "responses", "chat_completions"]
 _warned_models: set[str] = set()
 
 
-class OVHResponses(FunctionCallingLLM):
+class OVHResponses(NativeStructuredLLM):
     """OVHcloud AI Endpoints through ``POST /v1/responses``.
 
     Chat, completion, streaming and async; function tools; structured output through
@@ -142,6 +133,8 @@ class OVHResponses(FunctionCallingLLM):
     def profile(self) -> ModelProfile:
         """The model's capabilities, with the server's context length once the endpoint's
         models were listed (:meth:`list_models`)."""
+        from ovh_responses.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
+
         profile = CATALOG.cached_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
         if unknown and self.model not in _warned_models:
@@ -161,6 +154,18 @@ class OVHResponses(FunctionCallingLLM):
 
     async def alist_models(self) -> list[ModelInfo]:
         return await self._client.alist_models()
+
+    # ----- cleanup -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection pools this object opened (caller-supplied HTTP clients are
+        left open)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's connection pool (caller-supplied HTTP clients are
+        left open)."""
+        await self._client.aclose()
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -232,22 +237,25 @@ class OVHResponses(FunctionCallingLLM):
     ) -> ChatResponseAsyncGen:
         return self._astream_chat(messages, **kwargs)
 
+    # Stop sequences are applied by the core: the answer ends at the first one and the
+    # connection is closed then (its result has no usage: the server reports it only at the end).
+
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, stop = self._prepare(messages, False, kwargs)
-        return chat_response(self._client.create(body, **self._call_options), stop=stop)
+        return chat_response(self._client.create(body, stop=stop, **self._call_options))
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, stop = self._prepare(messages, False, kwargs)
-        result = await self._client.acreate(body, **self._call_options)
-        return chat_response(result, stop=stop)
+        return chat_response(await self._client.acreate(body, stop=stop, **self._call_options))
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         body, stop = self._prepare(messages, True, kwargs)  # bad input raises here, not later
 
         def gen() -> ChatResponseGen:
-            assembler = StreamAssembler(stop)
-            for delta in self._client.stream(body, **self._call_options):
-                yield assembler.feed(delta)
+            assembler = StreamAssembler()
+            with closing(self._client.stream(body, stop=stop, **self._call_options)) as deltas:
+                for delta in deltas:
+                    yield assembler.feed(delta)
 
         return gen()
 
@@ -255,9 +263,11 @@ class OVHResponses(FunctionCallingLLM):
         body, stop = self._prepare(messages, True, kwargs)
 
         async def gen() -> ChatResponseAsyncGen:
-            assembler = StreamAssembler(stop)
-            async for delta in self._client.astream(body, **self._call_options):
-                yield assembler.feed(delta)
+            assembler = StreamAssembler()
+            deltas = self._client.astream(body, stop=stop, **self._call_options)
+            async with aclosing(deltas):
+                async for delta in deltas:
+                    yield assembler.feed(delta)
 
         return gen()
 
@@ -350,12 +360,7 @@ class OVHResponses(FunctionCallingLLM):
             )
         return selections
 
-    # ----- structured output ----------------------------------------------------------------
-
-    def _native_structured(self) -> bool:
-        """json_schema through ``text.format`` (adapted by the core for a model without it)
-        unless another program mode was chosen; then LlamaIndex's own program is used."""
-        return self.pydantic_program_mode == PydanticProgramMode.DEFAULT
+    # ----- structured output (see NativeStructuredLLM) -----------------------------------------
 
     def _structured_kwargs(
         self, output_cls: type[Model], llm_kwargs: dict[str, Any] | None
@@ -364,84 +369,6 @@ class OVHResponses(FunctionCallingLLM):
             **(llm_kwargs or {}),
             "text_format": _structured.text_format(output_cls, self.strict),
         }
-
-    @dispatcher.span
-    def structured_predict(
-        self,
-        output_cls: type[Model],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Model:
-        if not self._native_structured():
-            fallback: Model = super().structured_predict(
-                output_cls, prompt, llm_kwargs, **prompt_args
-            )
-            return fallback
-        dispatcher.event(
-            LLMStructuredPredictStartEvent(
-                output_cls=output_cls, template=prompt, template_args=prompt_args
-            )
-        )
-        messages = self._get_messages(prompt, **prompt_args)
-        response = self.chat(messages, **self._structured_kwargs(output_cls, llm_kwargs))
-        result = _structured.parse_answer(output_cls, response)
-        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
-        return result
-
-    @dispatcher.span
-    async def astructured_predict(
-        self,
-        output_cls: type[Model],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Model:
-        if not self._native_structured():
-            fallback: Model = await super().astructured_predict(
-                output_cls, prompt, llm_kwargs, **prompt_args
-            )
-            return fallback
-        dispatcher.event(
-            LLMStructuredPredictStartEvent(
-                output_cls=output_cls, template=prompt, template_args=prompt_args
-            )
-        )
-        messages = self._get_messages(prompt, **prompt_args)
-        response = await self.achat(messages, **self._structured_kwargs(output_cls, llm_kwargs))
-        result = _structured.parse_answer(output_cls, response)
-        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
-        return result
-
-    def _structured_stream_call(
-        self,
-        output_cls: type[Model],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Generator[Model | list[Model] | FlexibleModel | list[FlexibleModel], None, None]:
-        if not self._native_structured():
-            return super()._structured_stream_call(output_cls, prompt, llm_kwargs, **prompt_args)
-        messages = self._get_messages(prompt, **prompt_args)
-        kwargs = self._structured_kwargs(output_cls, llm_kwargs)
-        chunks = self.stream_chat(messages, **kwargs)
-        return _structured.partial_objects(output_cls, chunks)  # type: ignore[return-value]
-
-    async def _structured_astream_call(
-        self,
-        output_cls: type[Model],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> AsyncGenerator[Model | list[Model] | FlexibleModel | list[FlexibleModel], None]:
-        if not self._native_structured():
-            return await super()._structured_astream_call(
-                output_cls, prompt, llm_kwargs, **prompt_args
-            )
-        messages = self._get_messages(prompt, **prompt_args)
-        kwargs = self._structured_kwargs(output_cls, llm_kwargs)
-        chunks = await self.astream_chat(messages, **kwargs)
-        return _structured.apartial_objects(output_cls, chunks)  # type: ignore[return-value]
 
 
 def _stop_list(stop: object) -> list[str]:

@@ -5,7 +5,7 @@ and :func:`result_as_deltas` to deliver a whole answer as a stream.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +158,7 @@ class DeltaAdapter:
         return [delta]
 
 
-def result_as_deltas(result: Result) -> Iterator[Delta]:
+def result_as_deltas(result: Result) -> Generator[Delta, None, None]:
     """A finished result delivered as a stream: its reasoning, text, refusal and calls, then
     :class:`Done`."""
     index = 0

@@ -9,37 +9,32 @@ ever delivered twice.
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import functools
-import sys
-import threading
-import weakref
-from array import array
-from contextlib import aclosing, contextmanager
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from ovh_responses.errors import StreamError, translate
-from ovh_responses.routing import aattempt, attempt
+from ovh_responses import _streams
+from ovh_responses._pools import OpenAIClients
+from ovh_responses.client_embeddings import (
+    DEFAULT_EMBED_BATCH_SIZE,
+    aembed_batches,
+    embed_batches,
+)
+from ovh_responses.errors import translate
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
-from ovh_responses.types import TextDelta
+from ovh_responses.stop import StreamIdentity
 
 if TYPE_CHECKING:
     from collections.abc import (
         AsyncGenerator,
         Generator,
-        Iterable,
-        Iterator,
         Mapping,
         Sequence,
     )
     from contextlib import AbstractContextManager
 
     import httpx2
-    from openai import AsyncOpenAI, AsyncStream, Omit, OpenAI, Stream
+    from openai import AsyncOpenAI, Omit, OpenAI
     from openai.types import CreateEmbeddingResponse, Model
-    from openai.types.chat import ChatCompletionChunk
-    from openai.types.responses import ResponseStreamEvent
     from openai.types.responses.response_create_params import ResponseCreateParams
     from pydantic import SecretStr
 
@@ -50,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_EMBED_BATCH_SIZE", "ResponsesClient"]
 
-DEFAULT_EMBED_BATCH_SIZE = 64
 _ANONYMOUS_PLACEHOLDER = "anonymous"  # the SDK insists on a key; its header is removed
 
 
@@ -59,7 +53,9 @@ class ResponsesClient:
 
     Without a key (argument or environment) requests go out on the anonymous tier with no
     ``Authorization`` header at all. ``http_client`` / ``http_async_client`` are httpx2 clients
-    the caller owns; they are used as given and not closed by :meth:`close`.
+    the caller owns; they are used as given and never closed here. The connection pools made
+    here are closed by :meth:`close` / :meth:`aclose`, an async one also when its event loop
+    shuts down, and the sync one when this object is garbage collected.
     """
 
     def __init__(
@@ -77,14 +73,7 @@ class ResponsesClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self.default_headers = {"User-Agent": USER_AGENT, **(default_headers or {})}
-        self._http_client = http_client
-        self._http_async_client = http_async_client
-        self._lock = threading.Lock()
-        self._sync: OpenAI | None = None
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncOpenAI] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._async_no_loop: AsyncOpenAI | None = None
+        self._clients = OpenAIClients(self._sdk_options, http_client, http_async_client)
 
     def __repr__(self) -> str:
         key = "None" if self._api_key is None else "SecretStr('**********')"
@@ -103,32 +92,16 @@ class ResponsesClient:
 
     def openai_client(self) -> OpenAI:
         """The sync openai client, made once (thread-safe) and reused."""
-        if self._sync is None:
-            with self._lock:
-                if self._sync is None:
-                    from openai import OpenAI
-
-                    self._sync = OpenAI(**self._sdk_options(), http_client=self._http_client)
-        return self._sync
+        return self._clients.sync()
 
     def async_openai_client(self) -> AsyncOpenAI:
         """The async openai client of the running event loop, made once per loop and reused.
 
         An asyncio connection pool cannot outlive its loop, so each loop (one ``asyncio.run``)
-        gets its own; a caller-supplied ``http_async_client`` is always used as given.
+        gets its own, closed when that loop shuts down; a caller-supplied
+        ``http_async_client`` is always used as given.
         """
-        loop = _running_loop()
-        with self._lock:
-            found = self._async.get(loop) if loop is not None else self._async_no_loop
-            if found is None:
-                from openai import AsyncOpenAI
-
-                found = AsyncOpenAI(**self._sdk_options(), http_client=self._http_async_client)
-                if self._http_async_client is not None or loop is None:
-                    self._async_no_loop = found
-                else:
-                    self._async[loop] = found
-            return found
+        return self._clients.for_loop()
 
     def _sdk_options(self) -> dict[str, Any]:
         from openai import Omit
@@ -171,32 +144,87 @@ class ResponsesClient:
     # ----- answers: /v1/responses, or /v1/chat/completions for the models it does not serve ---
 
     def create(
-        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
     ) -> Result:
-        """One answer, not streamed. ``body`` is fitted to the model first (see
-        :mod:`ovh_responses.adapt`); ``strict=True`` refuses instead of adapting. ``route``:
-        ``"auto"`` (the model's own), ``"responses"`` or ``"chat_completions"``."""
-        return attempt(self.base_url, body, route, strict, self._answer)
+        """One answer. ``body`` is fitted to the model first (see :mod:`ovh_responses.adapt`);
+        ``strict=True`` refuses instead of adapting. ``route``: ``"auto"`` (the model's own),
+        ``"responses"`` or ``"chat_completions"``. With ``stop``, the answer is streamed and
+        cut at the first stop sequence, as :meth:`stream` does."""
+        from ovh_responses.routing import attempt
+        from ovh_responses.types import Done
+
+        if not [s for s in stop or () if s]:
+            return attempt(self.base_url, body, route, strict, self._answer)
+        streamed = {**body, "stream": True}
+        for delta in self.stream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
+            if isinstance(delta, Done):
+                return delta.result
+        raise AssertionError("a stream always ends with Done")  # pragma: no cover
 
     async def acreate(
-        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
     ) -> Result:
-        return await aattempt(self.base_url, body, route, strict, self._aanswer)
+        from ovh_responses.routing import aattempt
+        from ovh_responses.types import Done
+
+        if not [s for s in stop or () if s]:
+            return await aattempt(self.base_url, body, route, strict, self._aanswer)
+        streamed = {**body, "stream": True}
+        async for delta in self.astream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
+            if isinstance(delta, Done):
+                return delta.result
+        raise AssertionError("a stream always ends with Done")  # pragma: no cover
 
     def stream(
-        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
     ) -> Generator[Delta, None, None]:
         """The answer as deltas, ending with ``Done``. Leaving the loop early closes the
         connection; a failure mid-stream raises a :class:`StreamError` carrying the text
-        delivered so far."""
-        yield from attempt(self.base_url, body, route, strict, self._open)
+        delivered so far.
+
+        ``stop``: the stream ends at the first of these sequences (the route has no ``stop``
+        parameter, so they are applied here) and the connection is closed then. Its ``Done``
+        result has the cut text, status ``"completed"``, ``stop_sequence`` set, the response
+        id and model announced when the stream began, and ``usage=None`` (the server reports
+        usage only at the end of the answer, which is not read)."""
+        from ovh_responses.routing import attempt
+
+        identity = StreamIdentity(model=str(body["model"]))
+        send = functools.partial(self._open, identity=identity)
+        yield from _streams.cut(attempt(self.base_url, body, route, strict, send), stop, identity)
 
     async def astream(
-        self, body: ResponseCreateParams, *, route: RouteChoice = "auto", strict: bool = False
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
     ) -> AsyncGenerator[Delta, None]:
-        deltas = await aattempt(self.base_url, body, route, strict, self._aopen)
-        async with aclosing(deltas):
-            async for delta in deltas:
+        from contextlib import aclosing
+
+        from ovh_responses.routing import aattempt
+
+        identity = StreamIdentity(model=str(body["model"]))
+        send = functools.partial(self._aopen, identity=identity)
+        deltas = await aattempt(self.base_url, body, route, strict, send)
+        async with aclosing(_streams.acut(deltas, stop, identity)) as kept:
+            async for delta in kept:
                 yield delta
 
     def _answer(self, plan: Plan) -> Result:
@@ -231,82 +259,37 @@ class ResponsesClient:
                 result = parse_response(response)
         return finish_result(result, plan.notes)
 
-    def _open(self, plan: Plan) -> Iterator[Delta]:
+    def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
         """Send ``plan`` (a refusal raises here, before any delta); the deltas are read as the
         caller iterates."""
         from ovh_responses.adapt_answer import result_as_deltas
 
         if plan.notes.stream_as_single:
-            return result_as_deltas(self._answer(plan))
+            result = self._answer(plan)
+            identity.id, identity.model = result.id, result.model
+            return result_as_deltas(result)
         client = self.openai_client()
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 chunks = client.chat.completions.create(**self._chat_arguments(plan))
-                return self._chat_deltas(plan, chunks)
+                return _streams.chat_deltas(plan, chunks, identity, self._api_key)
             events = client.responses.create(**self._responses_arguments(plan, stream=True))
-        return self._responses_deltas(plan, events)
+        return _streams.responses_deltas(plan, events, identity, self._api_key)
 
-    async def _aopen(self, plan: Plan) -> AsyncGenerator[Delta, None]:
+    async def _aopen(self, plan: Plan, identity: StreamIdentity) -> AsyncGenerator[Delta, None]:
         from ovh_responses.adapt_answer import result_as_deltas
 
         if plan.notes.stream_as_single:
-            return _aiter(result_as_deltas(await self._aanswer(plan)))
+            result = await self._aanswer(plan)
+            identity.id, identity.model = result.id, result.model
+            return _streams.aiter_result(result_as_deltas(result))
         client = self.async_openai_client()
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 chunks = await client.chat.completions.create(**self._chat_arguments(plan))
-                return self._achat_deltas(plan, chunks)
+                return _streams.achat_deltas(plan, chunks, identity, self._api_key)
             events = await client.responses.create(**self._responses_arguments(plan, stream=True))
-        return self._aresponses_deltas(plan, events)
-
-    def _responses_deltas(
-        self, plan: Plan, events: Stream[ResponseStreamEvent]
-    ) -> Generator[Delta, None, None]:
-        from ovh_responses.adapt_answer import DeltaAdapter
-        from ovh_responses.stream import iter_deltas
-
-        adapter, delivered = DeltaAdapter(plan.notes), _Delivered()
-        with events, delivered.noted(), self._translate(plan.body, streaming=True):
-            for delta in iter_deltas(events):
-                delivered.add(delta)
-                yield from adapter.feed(delta)
-
-    async def _aresponses_deltas(
-        self, plan: Plan, events: AsyncStream[ResponseStreamEvent]
-    ) -> AsyncGenerator[Delta, None]:
-        from ovh_responses.adapt_answer import DeltaAdapter
-        from ovh_responses.stream import aiter_deltas
-
-        adapter, delivered = DeltaAdapter(plan.notes), _Delivered()
-        async with events:
-            with delivered.noted(), self._translate(plan.body, streaming=True):
-                async for delta in aiter_deltas(events):
-                    delivered.add(delta)
-                    for adapted in adapter.feed(delta):
-                        yield adapted
-
-    def _chat_deltas(
-        self, plan: Plan, chunks: Stream[ChatCompletionChunk]
-    ) -> Generator[Delta, None, None]:
-        from ovh_responses.adapt_answer import DeltaAdapter
-        from ovh_responses.chat_fallback import iter_chat_deltas
-
-        adapter = DeltaAdapter(plan.notes)
-        with chunks:
-            for delta in iter_chat_deltas(chunks):
-                yield from adapter.feed(delta)
-
-    async def _achat_deltas(
-        self, plan: Plan, chunks: AsyncStream[ChatCompletionChunk]
-    ) -> AsyncGenerator[Delta, None]:
-        from ovh_responses.adapt_answer import DeltaAdapter
-        from ovh_responses.chat_fallback import aiter_chat_deltas
-
-        adapter = DeltaAdapter(plan.notes)
-        async with chunks:
-            async for delta in aiter_chat_deltas(chunks):
-                for adapted in adapter.feed(delta):
-                    yield adapted
+        return _streams.aresponses_deltas(plan, events, identity, self._api_key)
 
     def _responses_arguments(self, plan: Plan, *, stream: bool) -> dict[str, Any]:
         """The SDK's arguments for ``responses.create``: its named parameters, the rest of the
@@ -324,7 +307,8 @@ class ResponsesClient:
         """The SDK's arguments for ``chat.completions.create`` (``store`` is never sent there)."""
         from ovh_responses.chat_fallback import to_chat_request
 
-        return {**to_chat_request(plan.body), "extra_headers": self._request_headers()}
+        chat = to_chat_request(plan.body, strict=plan.strict)
+        return {**chat, "extra_headers": self._request_headers()}
 
     # ----- /v1/embeddings ----------------------------------------------------------------------
 
@@ -332,32 +316,31 @@ class ResponsesClient:
         self, model: str, texts: Sequence[str], *, batch_size: int = DEFAULT_EMBED_BATCH_SIZE
     ) -> list[list[float]]:
         """One vector per text, in order, asked for ``batch_size`` texts at a time."""
-        vectors: list[list[float]] = []
-        for batch in _batches(texts, batch_size):
+
+        def send(batch: list[str]) -> CreateEmbeddingResponse:
             with self._translate({"model": model}):
-                answer = self.openai_client().embeddings.create(
+                return self.openai_client().embeddings.create(
                     model=model,
                     input=batch,
                     encoding_format="float",
                     extra_headers=self._request_headers(),
                 )
-            vectors.extend(_vectors(answer))
-        return vectors
+
+        return embed_batches(texts, batch_size, send)
 
     async def aembed(
         self, model: str, texts: Sequence[str], *, batch_size: int = DEFAULT_EMBED_BATCH_SIZE
     ) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        for batch in _batches(texts, batch_size):
+        async def send(batch: list[str]) -> CreateEmbeddingResponse:
             with self._translate({"model": model}):
-                answer = await self.async_openai_client().embeddings.create(
+                return await self.async_openai_client().embeddings.create(
                     model=model,
                     input=batch,
                     encoding_format="float",
                     extra_headers=self._request_headers(),
                 )
-            vectors.extend(_vectors(answer))
-        return vectors
+
+        return await aembed_batches(texts, batch_size, send)
 
     # ----- /v1/models --------------------------------------------------------------------------
 
@@ -390,28 +373,14 @@ class ResponsesClient:
     # ----- cleanup -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the sync connection pool, unless the caller supplied the HTTP client."""
-        if self._sync is not None and self._http_client is None:
-            self._sync.close()
-        self._sync = None
+        """Close the sync connection pool and let go of the async ones (closing those of
+        running loops in their loop). Caller-supplied HTTP clients are left open."""
+        self._clients.close()
 
     async def aclose(self) -> None:
-        """Close the running loop's async connection pool, unless the caller supplied it."""
-        loop = _running_loop()
-        with self._lock:
-            client = self._async.pop(loop, None) if loop is not None else None
-        if client is not None and self._http_async_client is None:
-            await client.close()
-
-
-# ----- helpers ---------------------------------------------------------------------------------
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
+        """Close the running loop's async connection pool and the one made outside any loop;
+        caller-supplied HTTP clients are left open."""
+        await self._clients.aclose()
 
 
 @functools.cache
@@ -420,50 +389,3 @@ def _sdk_parameter_names() -> frozenset[str]:
 
     keys = ResponseCreateParamsBase.__required_keys__ | ResponseCreateParamsBase.__optional_keys__
     return frozenset(keys) - {"stream"}
-
-
-class _Delivered:
-    """The text a stream delivered so far, put into the :class:`StreamError` that ends it."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-
-    def add(self, delta: Delta) -> None:
-        if isinstance(delta, TextDelta):
-            self.texts.append(delta.text)
-
-    @contextmanager
-    def noted(self) -> Iterator[None]:
-        try:
-            yield
-        except StreamError as e:
-            e.partial_text = e.partial_text or "".join(self.texts)
-            raise
-
-
-async def _aiter(deltas: Iterable[Delta]) -> AsyncGenerator[Delta, None]:
-    for delta in deltas:
-        yield delta
-
-
-def _batches(texts: Sequence[str], size: int) -> Iterator[list[str]]:
-    if size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {size}")
-    for start in range(0, len(texts), size):
-        yield list(texts[start : start + size])
-
-
-def _vectors(answer: CreateEmbeddingResponse) -> list[list[float]]:
-    """The vectors in input order, decoded if the server sent base64 anyway."""
-    ordered = sorted(answer.data, key=lambda item: item.index)
-    return [_floats(cast("list[float] | str", item.embedding)) for item in ordered]
-
-
-def _floats(embedding: list[float] | str) -> list[float]:
-    if not isinstance(embedding, str):
-        return [float(x) for x in embedding]
-    values = array("f")
-    values.frombytes(base64.b64decode(embedding))
-    if sys.byteorder != "little":
-        values.byteswap()
-    return values.tolist()

@@ -189,13 +189,33 @@ def translate(
     try:
         yield
     except openai.APIStatusError as e:
-        raise from_status_error(e, model=model, secret=secret) from e
+        raise from_status_error(e, model=model, secret=secret) from _redacted(e, secret)
     except openai.APIConnectionError as e:  # includes APITimeoutError
-        raise _from_connection_error(e, streaming=streaming) from e
+        raise _from_connection_error(e, streaming=streaming) from _redacted(e, secret)
     except openai.APIError as e:  # an error payload inside a stream, or an unreadable answer
-        raise _from_other_error(e, streaming=streaming, secret=secret) from e
+        error = _from_other_error(e, streaming=streaming, secret=secret)
+        raise error from _redacted(e, secret)
     except httpx2.TransportError as e:
-        raise _from_connection_error(e, streaming=streaming) from e
+        raise _from_connection_error(e, streaming=streaming) from _redacted(e, secret)
+
+
+def _redacted(error: BaseException, secret: SecretStr | None) -> BaseException:
+    """``error``, and the exceptions it was raised from, with ``secret`` masked out of their
+    arguments, message and body, so that a printed traceback never shows the key."""
+    import openai
+
+    if secret is None or not secret.get_secret_value():
+        return error
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(_redact_body(arg, secret) for arg in current.args)
+        if isinstance(current, openai.APIError):
+            current.message = _redact(current.message, secret)
+            current.body = _redact_body(current.body, secret)
+        current = current.__cause__ or current.__context__
+    return error
 
 
 def _from_connection_error(e: Exception, *, streaming: bool) -> OVHError:

@@ -126,6 +126,7 @@ FAMILIES: tuple[_Family, ...] = (
     _test_model("local-no-system", accepts_system_prompt=False),
     _test_model("local-chat-completions-only", route="chat_completions"),
     _test_model("local-no-parallel-tools", parallel_tool_calls=False),
+    _test_model("local-rejects-parallel-tools", parallel_tool_calls=False),
     _test_model("local-no-stream-structured", structured_streaming=False),
     _test_model("local-no-json-schema", json_schema=False),
     _test_model("local-no-tools", tool_calling=False),

@@ -44,12 +44,13 @@ way; the bound only keeps a misbehaving server from causing a long series."""
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """One request ready to send: the body fitted to its model, the route it takes, and what
-    to do with the answer (``notes``)."""
+    """One request ready to send: the body fitted to its model, the route it takes, what to
+    do with the answer (``notes``), and whether adapting was refused (``strict``)."""
 
     body: ResponseCreateParams
     notes: Adaptation
     route: Route
+    strict: bool = False
 
     @property
     def model(self) -> str:
@@ -64,7 +65,8 @@ def plan_request(
     model = str(body["model"])
     profile = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
     fitted, notes = adapt_request(body, profile, strict=strict)
-    return Plan(LEARNED.apply(base_url, model, fitted), notes, choose_route(route, profile))
+    sent = LEARNED.apply(base_url, model, fitted)
+    return Plan(sent, notes, choose_route(route, profile), strict)
 
 
 def replan(

@@ -58,7 +58,8 @@ class Result:
 
     ``output`` keeps the server's output items (for replay as input items and for ``raw``);
     ``response`` is the SDK object itself (``None`` only if the stream never delivered one and
-    the result was rebuilt from deltas).
+    the result was rebuilt from deltas). ``stop_sequence`` is the caller's stop sequence that
+    ended the answer on the client, when one did.
     """
 
     id: str
@@ -72,6 +73,7 @@ class Result:
     incomplete_reason: str | None = None
     output: list[ResponseOutputItem] = field(default_factory=list)
     response: Response | None = None
+    stop_sequence: str | None = None
 
     @property
     def reasoning_text(self) -> str:

@@ -20,6 +20,7 @@ from ovh_responses.chat_fallback import (
     to_chat_messages,
     to_chat_request,
 )
+from ovh_responses.client import ResponsesClient
 from ovh_responses.errors import (
     OVHCompatibilityWarning,
     StreamError,
@@ -28,6 +29,7 @@ from ovh_responses.errors import (
     UnsupportedFeatureError,
 )
 from ovh_responses.request import build_request
+from ovh_responses.testing import LocalEndpoint
 from ovh_responses.types import (
     Done,
     ReasoningDelta,
@@ -545,3 +547,42 @@ def test_chat_parameter_names_map_back_to_responses_names():
     assert responses_param("messages[2].content") == "input"
     assert responses_param("temperature") == "temperature"
     assert responses_param(None) is None
+
+
+# ----- parameters with and without a chat-completions meaning -----------------------------------
+
+
+def test_parameters_chat_completions_understands_pass_through() -> None:
+    extra = {"seed": 7, "frequency_penalty": 0.5, "presence_penalty": 0.1, "top_logprobs": 2}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OVHCompatibilityWarning)
+        chat = to_chat_request(request(extra={**extra, "logprobs": True}))
+    assert {k: chat[k] for k in [*extra, "logprobs"]} == {**extra, "logprobs": True}  # type: ignore[literal-required]
+
+
+def test_parameters_without_an_equivalent_are_named_once_in_a_warning() -> None:
+    body = request(extra={"x_unheard_of_option": 1, "x_another_unheard_of": {"app": "x"}})
+    with pytest.warns(
+        OVHCompatibilityWarning, match="'x_another_unheard_of', 'x_unheard_of_option'"
+    ):
+        chat = to_chat_request(body)
+    assert "x_another_unheard_of" not in chat
+    assert "x_unheard_of_option" not in chat
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OVHCompatibilityWarning)
+        to_chat_request(body)  # said once is enough
+
+
+def test_strict_refuses_parameters_without_an_equivalent() -> None:
+    body = request(extra={"x_strict_only_option": 1})
+    with pytest.raises(UnsupportedFeatureError, match="x_strict_only_option") as caught:
+        to_chat_request(body, strict=True)
+    assert caught.value.param == "x_strict_only_option"
+
+
+def test_strict_refusal_on_the_chat_route_happens_before_sending(endpoint: LocalEndpoint) -> None:
+    client = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
+    body = request(extra={"x_strict_route_option": 1})
+    with pytest.raises(UnsupportedFeatureError, match="x_strict_route_option"):
+        client.create(body, strict=True)
+    assert endpoint.requests_to("/v1/chat/completions") == []

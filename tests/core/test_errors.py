@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 import openai
 import pytest
+from pydantic import SecretStr
 
 from ovh_responses import errors
 from ovh_responses.client import ResponsesClient
@@ -309,3 +311,39 @@ def test_chat_model_on_the_embeddings_route(client: ResponsesClient) -> None:
 def test_unknown_embedding_model(client: ResponsesClient) -> None:
     with pytest.raises(errors.ModelNotFoundError):
         client.embed("bge-m4", ["hello"])
+
+
+# ----- the key never reaches a printed traceback ---------------------------------------------
+
+KEY = "sk-test-key-4242-never-shown"
+
+
+def test_a_traceback_never_shows_the_key_echoed_by_the_server(endpoint: LocalEndpoint) -> None:
+    # A key pasted where the model id goes is echoed by the server's "does not exist" message.
+    client = ResponsesClient(api_key=KEY, base_url=endpoint.base_url, max_retries=0)
+    with pytest.raises(errors.ModelNotFoundError) as caught:
+        client.create(build_request(model=KEY, input="Hello"))
+    cause = caught.value.__cause__
+    assert isinstance(cause, openai.NotFoundError)  # the server's own error is still chained
+    printed = "".join(traceback.format_exception(caught.value))
+    assert "does not exist" in printed
+    assert KEY not in printed
+    assert KEY not in str(cause.body)
+    assert KEY not in cause.message
+
+
+def test_a_mid_stream_error_on_the_chat_route_never_shows_the_key() -> None:
+    import httpx2
+
+    from ovh_responses.chat_fallback import iter_chat_deltas
+
+    def chunks() -> Iterator[Any]:
+        request = httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions")
+        raise openai.APIError(f"bad key {KEY}", request, body={"message": f"bad key {KEY}"})
+        yield  # pragma: no cover
+
+    with pytest.raises(errors.StreamError) as caught:
+        list(iter_chat_deltas(chunks(), secret=SecretStr(KEY)))
+    printed = "".join(traceback.format_exception(caught.value))
+    assert "bad key" in printed
+    assert KEY not in printed

@@ -219,6 +219,26 @@ async def test_stop_is_honoured_in_async_streams(endpoint: LocalEndpoint) -> Non
     assert (await _model(endpoint).ainvoke("Hello", stop=["help"])).text == "".join(pieces)
 
 
+def test_a_stop_sequence_ends_the_answer_the_same_way_invoked_or_streamed(
+    endpoint: LocalEndpoint,
+) -> None:
+    """The connection is closed at the stop: the id and model are those the stream announced,
+    and there is no usage (the server reports it only at the end, which is not read)."""
+    full_text = _model(endpoint).invoke("Hello").text
+    expected = full_text[: full_text.index("you")]
+    invoked = _model(endpoint).invoke("Hello", stop=["you"])
+    _, streamed = _stream(_model(endpoint), "Hello", stop=["you"])
+    for message in (invoked, streamed):
+        assert message.text == expected
+        assert message.id is not None
+        assert message.id.startswith("resp_")
+        assert message.usage_metadata is None
+        metadata = message.response_metadata
+        assert (metadata["model_name"], metadata["status"]) == ("local-chat", "completed")
+        assert (metadata["finish_reason"], metadata["stop_sequence"]) == ("stop", "you")
+    assert all(body["stream"] is True for body in endpoint.bodies()[-2:])
+
+
 # ----- failures -----------------------------------------------------------------------------
 
 
@@ -393,7 +413,7 @@ def test_round_trip_of_a_real_stream_gives_back_the_items_the_server_sent(
     deltas = list(ResponsesClient(base_url=endpoint.base_url).stream(body))
     final = deltas[-1]
     assert isinstance(final, Done)
-    converter = ChunkStream(model="local-reasoning", stop=None, version=version)  # type: ignore[arg-type]
+    converter = ChunkStream(version=version)  # type: ignore[arg-type]
     chunks = [chunk for delta in deltas for chunk in converter.feed(delta)]
     full = chunks[0]
     for chunk in chunks[1:]:

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 
 from langchain_ovh_responses import ChatOVHResponses, OVHEmbeddings
 from ovh_responses.settings import DEFAULT_BASE_URL, DEFAULT_MODEL
+from ovh_responses.testing import LocalEndpoint
 
 SECRET = "sk-very-secret-value"
 
@@ -99,3 +100,43 @@ def test_langsmith_params_name_the_provider_and_honour_overrides() -> None:
     assert (override["ls_model_name"], override["ls_stop"]) == ("gpt-oss-20b", ["y"])
     assert override["ls_temperature"] == 0.1
     assert model._llm_type == "ovhcloud-responses-chat"
+
+
+def test_default_headers_are_never_shown_or_serialised(endpoint: LocalEndpoint) -> None:
+    header_secret = "header-token-31337"
+    headers = {"X-Gateway-Token": header_secret}
+    model = ChatOVHResponses(
+        base_url=endpoint.base_url, model="local-chat", default_headers=headers
+    )
+    embeddings = OVHEmbeddings(base_url=endpoint.base_url, default_headers=headers)
+    for shown in (
+        repr(model),
+        str(model.model_dump()),
+        dumps(model),
+        str(dumpd(model)),
+        repr(embeddings),
+        str(embeddings.model_dump()),
+    ):
+        assert header_secret not in shown
+    model.invoke("Hello")  # still sent
+    assert endpoint.last_request.headers["x-gateway-token"] == header_secret
+
+
+async def test_close_and_aclose_release_the_connection_pools(endpoint: LocalEndpoint) -> None:
+    model = ChatOVHResponses(base_url=endpoint.base_url, model="local-chat")
+    embeddings = OVHEmbeddings(base_url=endpoint.base_url, model="local-embedding")
+    model.invoke("Hello")
+    await model.ainvoke("Hello")
+    embeddings.embed_query("Hello")
+    await embeddings.aembed_query("Hello")
+    pools = [
+        model._client.openai_client(),
+        model._client.async_openai_client(),
+        embeddings._client.openai_client(),
+        embeddings._client.async_openai_client(),
+    ]
+    await model.aclose()
+    await embeddings.aclose()
+    model.close()
+    embeddings.close()
+    assert [pool.is_closed() for pool in pools] == [True] * 4

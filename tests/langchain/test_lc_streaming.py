@@ -13,6 +13,7 @@ from lc_sdk_objects import call_item, message_item, reasoning_item, result
 from langchain_ovh_responses._inputs import ai_items
 from langchain_ovh_responses._streaming import ChunkStream
 from ovh_responses.items import output_to_input_items
+from ovh_responses.stop import StopFilter, StreamIdentity
 from ovh_responses.types import (
     Delta,
     Done,
@@ -49,10 +50,14 @@ DELTAS: list[Delta] = [
 def _chunks(
     deltas: list[Delta], version: str, stop: list[str] | None = None
 ) -> list[AIMessageChunk]:
-    stream = ChunkStream(model="gpt-oss-120b", stop=stop, version=version)  # type: ignore[arg-type]
+    """The chunks of ``deltas`` as the model streams them: stop sequences applied by the core's
+    filter (as ``ResponsesClient.stream(stop=...)`` does), then converted."""
+    stops = StopFilter(stop, StreamIdentity(id="resp_1", model="gpt-oss-120b"))
+    stream = ChunkStream(version=version)  # type: ignore[arg-type]
     chunks: list[AIMessageChunk] = []
     for delta in deltas:
-        chunks.extend(stream.feed(delta))
+        for kept in stops.feed(delta):
+            chunks.extend(stream.feed(kept))
         if stream.finished:
             break
     return chunks
@@ -135,6 +140,8 @@ def test_stop_sequence_split_across_deltas_ends_the_stream() -> None:
     assert last.chunk_position == "last"
     assert last.response_metadata["finish_reason"] == "stop"
     assert last.response_metadata["stop_sequence"] == "you"
+    assert last.id == "resp_1"  # the id the stream announced
+    assert last.usage_metadata is None  # the server's end (with the usage) was not read
 
 
 def test_text_held_for_a_possible_stop_is_released_when_it_was_not_one() -> None:

@@ -9,6 +9,7 @@ import json
 import logging
 import pickle
 
+import openai
 import pytest
 from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock, ThinkingBlock
 from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
@@ -58,7 +59,6 @@ async def test_achat_behaves_like_chat(llm):
     sync = llm.chat(QUESTION)
     async_ = await llm.achat(QUESTION)
     assert async_.message.content == sync.message.content
-    assert async_.additional_kwargs["usage"] == sync.additional_kwargs["usage"]
 
 
 def test_stream_chat_is_cumulative_with_deltas(llm):
@@ -139,46 +139,67 @@ def test_thinking_is_replayed_on_the_next_turn(reasoning_llm, endpoint):
 
 
 def _counter(llm: OVHResponses) -> TokenCountingHandler:
-    counter = TokenCountingHandler(tokenizer=lambda text: text.split())
+    # A tokenizer that counts nothing: any count seen must come from the server's usage.
+    counter = TokenCountingHandler(tokenizer=lambda text: [])
     llm.callback_manager = CallbackManager([counter])
     return counter
 
 
-def test_usage_reaches_token_counters(llm):
+def _server_usage(endpoint) -> tuple[int, int]:
+    """(input, output) tokens the endpoint reports for the last body it received, asked again
+    with the plain openai SDK."""
+    body = {**endpoint.bodies()[-1], "stream": False}
+    sdk = openai.OpenAI(base_url=endpoint.base_url, api_key="unused", max_retries=0)
+    usage = sdk.responses.create(**body).usage
+    assert usage is not None
+    assert usage.input_tokens > 0
+    assert usage.output_tokens > 0
+    return usage.input_tokens, usage.output_tokens
+
+
+def _counted(counter: TokenCountingHandler) -> tuple[int, int]:
+    return counter.prompt_llm_token_count, counter.completion_llm_token_count
+
+
+def test_usage_reaches_token_counters(llm, endpoint):
     counter = _counter(llm)
-    usage = llm.chat(QUESTION).additional_kwargs["usage"]
-    assert counter.prompt_llm_token_count == usage["input_tokens"]
-    assert counter.completion_llm_token_count == usage["output_tokens"]
+    response = llm.chat(QUESTION)
+    expected = _server_usage(endpoint)
+    usage = response.additional_kwargs["usage"]
+    assert (usage["input_tokens"], usage["output_tokens"]) == expected
+    assert _counted(counter) == expected
     counter.reset_counts()
-    completion = llm.complete("Tell me about the Louvre museum.")
+    llm.complete("Tell me about the Louvre museum.")
     assert len(counter.llm_token_counts) == 1  # reported once, not as a chat and a completion
-    assert counter.prompt_llm_token_count == completion.additional_kwargs["usage"]["input_tokens"]
+    assert _counted(counter) == _server_usage(endpoint)
 
 
-def test_usage_of_streamed_calls_reaches_token_counters(llm):
-    usage = llm.chat(QUESTION).additional_kwargs["usage"]
+def test_usage_of_streamed_calls_reaches_token_counters(llm, endpoint):
     counter = _counter(llm)
     chunks = list(llm.stream_chat(QUESTION))
-    assert chunks[-1].additional_kwargs["usage"] == usage
-    assert counter.prompt_llm_token_count == usage["input_tokens"]
-    assert counter.completion_llm_token_count == usage["output_tokens"]
+    expected = _server_usage(endpoint)
+    usage = chunks[-1].additional_kwargs["usage"]
+    assert (usage["input_tokens"], usage["output_tokens"]) == expected
+    assert _counted(counter) == expected
 
 
-async def test_usage_of_async_streamed_calls_reaches_token_counters(llm):
-    usage = llm.chat(QUESTION).additional_kwargs["usage"]
+async def test_usage_of_async_calls_reaches_token_counters(llm, endpoint):
     counter = _counter(llm)
+    usage = (await llm.achat(QUESTION)).additional_kwargs["usage"]
+    expected = _server_usage(endpoint)
+    assert (usage["input_tokens"], usage["output_tokens"]) == expected
+    counter.reset_counts()
     _ = [c async for c in await llm.astream_chat(QUESTION)]
-    assert counter.prompt_llm_token_count == usage["input_tokens"]
-    assert counter.completion_llm_token_count == usage["output_tokens"]
+    assert _counted(counter) == _server_usage(endpoint)
 
 
-def test_usage_of_streamed_completions_reaches_token_counters(llm):
-    usage = llm.chat(QUESTION[1:]).additional_kwargs["usage"]
+def test_usage_of_streamed_completions_reaches_token_counters(llm, endpoint):
     counter = _counter(llm)
     chunks = list(llm.stream_complete(QUESTION[1].content or ""))
-    assert chunks[-1].additional_kwargs["usage"] == usage
-    assert counter.prompt_llm_token_count == usage["input_tokens"]
-    assert counter.completion_llm_token_count == usage["output_tokens"]
+    expected = _server_usage(endpoint)
+    usage = chunks[-1].additional_kwargs["usage"]
+    assert (usage["input_tokens"], usage["output_tokens"]) == expected
+    assert _counted(counter) == expected
 
 
 class _Events(BaseEventHandler):
@@ -338,6 +359,35 @@ def test_remote_image_url_is_refused_before_sending(llm, endpoint):
     assert len(endpoint.bodies()) == before
 
 
+def _stopped_the_same_way(response, expected, model):
+    """Cut at the stop with the connection closed then: the id and model announced when the
+    stream began, and no usage (reported by the server only at the end, which is not read)."""
+    assert response.message.content == expected
+    info = response.additional_kwargs
+    assert info["response_id"].startswith("resp_")
+    assert (info["model"], info["status"], info["usage"]) == (model, "completed", {})
+
+
+def test_stop_sequences_end_every_kind_of_call_the_same_way(llm, endpoint):
+    full = llm.chat(QUESTION).message.content or ""
+    word = full.split()[2]
+    expected = full[: full.index(word)]
+    _stopped_the_same_way(llm.chat(QUESTION, stop=[word]), expected, llm.model)
+    _stopped_the_same_way(list(llm.stream_chat(QUESTION, stop=[word]))[-1], expected, llm.model)
+    assert all(body["stream"] is True for body in endpoint.bodies()[-2:])
+    assert all("stop" not in body for body in endpoint.bodies())
+
+
+async def test_stop_sequences_end_async_calls_the_same_way(llm):
+    full = (await llm.achat(QUESTION)).message.content or ""
+    word = full.split()[2]
+    expected = full[: full.index(word)]
+    _stopped_the_same_way(await llm.achat(QUESTION, stop=[word]), expected, llm.model)
+    chunks = [c async for c in await llm.astream_chat(QUESTION, stop=[word])]
+    assert "".join(c.delta or "" for c in chunks) == expected
+    _stopped_the_same_way(chunks[-1], expected, llm.model)
+
+
 def test_stop_sequences_cut_plain_and_streamed_answers_alike(llm):
     full = llm.chat(QUESTION).message.content or ""
     word = full.split()[2]
@@ -346,3 +396,45 @@ def test_stop_sequences_cut_plain_and_streamed_answers_alike(llm):
     chunks = list(llm.stream_chat(QUESTION, stop=word))
     assert "".join(c.delta or "" for c in chunks) == expected
     assert chunks[-1].message.content == expected
+
+
+# ----- connections --------------------------------------------------------------------------------
+
+
+async def test_leaving_an_async_stream_early_closes_its_connection(endpoint):
+    import httpx2
+
+    responses = []
+
+    async def record(response):
+        responses.append(response)
+
+    async with httpx2.AsyncClient(event_hooks={"response": [record]}) as http:
+        llm = OVHResponses(api_base=endpoint.base_url, async_http_client=http)
+        # The generator this class makes; LlamaIndex's callback wrapper around it (the public
+        # astream_chat) does not pass aclose() on.
+        chunks = llm._astream_chat(QUESTION)
+        async for _ in chunks:
+            break
+        assert not responses[-1].is_closed
+        await chunks.aclose()
+        assert responses[-1].is_closed
+
+
+async def test_close_and_aclose_release_the_connection_pools(make_llm, embed_model):
+    llm = make_llm()
+    llm.chat(QUESTION)
+    await llm.achat(QUESTION)
+    embed_model.get_text_embedding("Hello")
+    await embed_model.aget_text_embedding("Hello")
+    pools = [
+        llm._client.openai_client(),
+        llm._client.async_openai_client(),
+        embed_model._client.openai_client(),
+        embed_model._client.async_openai_client(),
+    ]
+    await llm.aclose()
+    await embed_model.aclose()
+    llm.close()
+    embed_model.close()
+    assert [pool.is_closed() for pool in pools] == [True] * 4

@@ -21,6 +21,7 @@ from llama_index_ovh_responses import OVHResponses
 from llama_index_ovh_responses._inputs import to_input_items
 from llama_index_ovh_responses._outputs import StreamAssembler, chat_response
 from ovh_responses.parse import parse_response
+from ovh_responses.stop import StopFilter, StreamIdentity
 from ovh_responses.stream import iter_deltas
 from ovh_responses.types import (
     Done,
@@ -200,11 +201,20 @@ def test_stream_final_chunk_carries_usage():
 
 
 def test_stop_sequences_cut_the_stream_and_the_final_message_alike():
-    assembler = StreamAssembler(["END"])
-    deltas = [assembler.feed(TextDelta(t, 0)).delta for t in ("one E", "N", "D two")]
-    final = assembler.feed(Done(_result("one END two")))
-    assert "".join(deltas) + (final.delta or "") == "one "
+    """Deltas cut by the core's stop filter (as ``ResponsesClient.stream(stop=...)`` does)."""
+    stops = StopFilter(["END"], StreamIdentity(id="resp_9", model="m"))
+    assembler = StreamAssembler()
+    incoming = [TextDelta(t, 0) for t in ("one E", "N", "D two")]
+    chunks = [
+        assembler.feed(kept)
+        for delta in [*incoming, Done(_result("one END two"))]
+        for kept in stops.feed(delta)
+    ]
+    final = chunks[-1]
+    assert "".join(c.delta or "" for c in chunks) == "one "
     assert final.message.content == "one "
+    assert final.additional_kwargs["response_id"] == "resp_9"
+    assert final.additional_kwargs["usage"] == {}  # the server's end was not read
 
 
 def test_recorded_vllm_tool_stream():
