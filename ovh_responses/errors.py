@@ -169,7 +169,9 @@ _NOT_ON_ROUTE = re.compile(
     r"not (?:available|supported|served|enabled|allowed)\b[^.]*\b(?:route|endpoint|responses)",
     re.IGNORECASE,
 )
-_MODEL_UNKNOWN = re.compile(r"does not exist|unknown model|model not found|no such model", re.I)
+_MODEL_UNKNOWN = re.compile(
+    r"\bmodel\b.*\bdoes not exist|unknown model|model not found|no such model", re.I
+)
 _KEY_FIX = (
     "Set AI_ENDPOINT_API_KEY (or pass api_key=) to a valid key from the OVHcloud control panel, "
     "or unset it to use the anonymous tier."

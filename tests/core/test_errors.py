@@ -347,3 +347,25 @@ def test_a_mid_stream_error_on_the_chat_route_never_shows_the_key() -> None:
     printed = "".join(traceback.format_exception(caught.value))
     assert "bad key" in printed
     assert KEY not in printed
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # vLLM's answer to a json_schema it cannot compile: a bad request, not an unknown model.
+        ("Grammar error: Pointer '/$defs/missing' does not exist", errors.BadRequestError),
+        ("The model `Mistral-7B-Instruct-v0.3` does not exist.", errors.ModelNotFoundError),
+    ],
+)
+def test_does_not_exist_means_an_unknown_model_only_when_it_names_a_model(
+    message: str, expected: type[errors.APIError]
+) -> None:
+    import httpx2
+
+    body = {"error": {"message": message, "type": "BadRequestError", "param": None, "code": 400}}
+    request = httpx2.Request("POST", "http://127.0.0.1/v1/responses")
+    response = httpx2.Response(400, json=body, request=request)
+    cause = openai.BadRequestError(message, response=response, body=body["error"])
+    error = errors.from_status_error(cause)
+    assert type(error) is expected
+    assert message in str(error)
