@@ -129,10 +129,12 @@ def structured_runnable(
         if schema is None:
             raise ValueError("method='function_calling' needs a schema.")
         name = convert_to_openai_tool(schema)["function"]["name"]
+        # Strict unless ``strict=False``: vLLM constrains a forced call's arguments to the
+        # tool's schema only when the tool is strict.
         llm = model.bind_tools(
             [cast("Any", schema)],
             tool_choice=name,
-            strict=strict,
+            strict=strict is not False,
             parallel_tool_calls=False,
             ls_structured_output_format=ls_format,
         )

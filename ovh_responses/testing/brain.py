@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ovh_responses.testing.answers import (
@@ -71,6 +71,16 @@ def think(ask: Ask, *, single_call: bool = False) -> Reply:
         )
     text, plan = _text(ask)
     return Reply(_reasoning(ask, plan), text)
+
+
+def keep_think_whitespace(reply: Reply, ask: Ask) -> Reply:
+    """A text answer after reasoning as vLLM's ``qwen3`` parser splits it: the reasoning ends
+    with ``"\\n"`` and the answer starts with ``"\\n\\n"``; JSON formats start at ``{``."""
+    if reply.reasoning is None or reply.text is None or reply.calls:
+        return reply
+    if ask.output in ("json_schema", "json_object"):
+        return reply
+    return replace(reply, reasoning=reply.reasoning + "\n", text="\n\n" + reply.text)
 
 
 def _calls(ask: Ask) -> list[PlannedCall]:

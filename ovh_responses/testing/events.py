@@ -69,9 +69,9 @@ def response_object(
         "parallel_tool_calls": body.get("parallel_tool_calls", True) is not False,
         "temperature": body.get("temperature", 1.0),
         "top_p": body.get("top_p", 1.0),
-        "tool_choice": body.get("tool_choice", "auto"),
+        "tool_choice": body.get("tool_choice", "auto") if body.get("tools") else "none",
         "tools": body.get("tools") or [],
-        "max_output_tokens": body.get("max_output_tokens"),
+        "max_output_tokens": meta.request.max_output_tokens,
         "previous_response_id": None,
         "reasoning": {"effort": reasoning.get("effort"), "summary": None}
         if isinstance(reasoning, dict)
@@ -86,9 +86,10 @@ def response_object(
     }
 
 
-def item(part: Part, *, done: bool, style: Style = "vllm") -> dict[str, Any]:
-    """The output item of ``part``: empty and in progress, or finished."""
-    status = "completed" if done else "in_progress"
+def item(part: Part, *, done: bool, style: Style = "vllm", final: bool = False) -> dict[str, Any]:
+    """The output item of ``part``: empty and in progress, or finished; ``final`` for the items
+    of a whole response body, where vLLM leaves a reasoning item's status ``null``."""
+    status: str | None = "completed" if done else "in_progress"
     if done and part.cut and style == "openai":
         status = "incomplete"
     if part.kind == "function_call":
@@ -107,7 +108,8 @@ def item(part: Part, *, done: bool, style: Style = "vllm") -> dict[str, Any]:
             "type": "reasoning",
             "summary": [],
             "content": content,
-            "status": status,
+            "encrypted_content": None,
+            "status": None if final and style == "vllm" else status,
         }
     content = [_content_part(part, done=True)] if done else []
     return {
@@ -139,7 +141,7 @@ def final_body(meta: ResponseMeta, rendered: Rendered, style: Style = "vllm") ->
     return response_object(
         meta,
         status="incomplete" if rendered.truncated else "completed",
-        output=[item(p, done=True, style=style) for p in rendered.parts],
+        output=[item(p, done=True, style=style, final=True) for p in rendered.parts],
         usage_value=usage(meta.request.input_tokens, rendered, meta.request.cached_tokens),
     )
 

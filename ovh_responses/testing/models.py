@@ -28,6 +28,9 @@ class ModelSpec:
     ``parallel_tool_calls=False``: at most one function call per answer;
     ``rejects_parallel_tool_calls``: an explicit ``parallel_tool_calls: true`` with tools is
     refused with 400 (param ``parallel_tool_calls``).
+    ``qwen3_parser``: vLLM's ``qwen3`` reasoning parser leaves the blank line written after
+    ``</think>`` in the answer (``"\\n\\n"`` before the text, ``"\\n"`` after the reasoning),
+    except under a JSON format, whose grammar starts at ``{``.
     """
 
     id: str
@@ -42,6 +45,7 @@ class ModelSpec:
     parallel_tool_calls: bool = True
     rejects_parallel_tool_calls: bool = False
     stream_structured: bool = True
+    qwen3_parser: bool = False
     dimensions: int = 0
     owned_by: str = "vllm"
 
@@ -64,7 +68,7 @@ def _embedding(model_id: str, dimensions: int, context: int = 8192) -> ModelSpec
 CATALOG: tuple[ModelSpec, ...] = (
     ModelSpec("gpt-oss-120b", reasoning="effort"),
     ModelSpec("gpt-oss-20b", reasoning="effort"),
-    ModelSpec("Qwen3-32B", 32768, reasoning="toggle"),
+    ModelSpec("Qwen3-32B", 32768, reasoning="toggle", qwen3_parser=True),
     ModelSpec("Mistral-Small-3.2-24B-Instruct-2506", vision=True),
     ModelSpec("Meta-Llama-3_3-70B-Instruct"),
     ModelSpec("Qwen2.5-VL-72B-Instruct", 32768, vision=True, tools=False),

@@ -52,13 +52,20 @@ class Rendered:
         return "".join(found) if found else None
 
 
+def _text_tokens(text: str) -> list[str]:
+    """Tokens of an answer; each leading newline is a token of its own, as tokenizers split
+    the blank line a model writes after its reasoning."""
+    body = text.lstrip("\n")
+    return ["\n"] * (len(text) - len(body)) + tokens(body)
+
+
 def render(reply: Reply, max_tokens: int | None) -> Rendered:
     """Split the reply into token chunks, stopping when ``max_tokens`` is spent."""
     pending: list[Part] = []
     if reply.reasoning:
         pending.append(Part("reasoning", new_id("rs_"), tokens(reply.reasoning)))
     if reply.text is not None:
-        pending.append(Part("message", new_id("msg_"), tokens(reply.text) or [""]))
+        pending.append(Part("message", new_id("msg_"), _text_tokens(reply.text) or [""]))
     if reply.refusal is not None:
         pending.append(Part("refusal", new_id("msg_"), tokens(reply.refusal) or [""]))
     for call in reply.calls:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from ovh_responses.testing.conversation import Ask, Call, OutputKind, Role, ToolSpec, Turn
 from ovh_responses.testing.failures import bad_request
 from ovh_responses.testing.rules import (
-    check_context,
     check_image_url,
     check_model_rules,
     check_parallel_tool_calls,
@@ -17,6 +16,7 @@ from ovh_responses.testing.rules import (
     check_tool_choice,
     find_model,
     input_tokens,
+    output_budget,
 )
 
 if TYPE_CHECKING:
@@ -34,10 +34,12 @@ _TEXT_PARTS = frozenset({"input_text", "output_text", "text", "refusal", "summar
 
 @dataclass(frozen=True, slots=True)
 class ResponsesRequest:
+    """``max_output_tokens`` is the budget granted (vLLM's: at most the room the prompt leaves)."""
+
     spec: ModelSpec
     ask: Ask
     stream: bool
-    max_output_tokens: int | None
+    max_output_tokens: int
     input_tokens: int
     body: dict[str, Any]
     cached_tokens: int = 0
@@ -68,8 +70,8 @@ def read_responses_request(body: dict[str, Any], index: dict[str, ModelSpec]) ->
     check_model_rules(spec, ask, stream=stream, has_system=has_system)
     check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
     prompt_tokens = input_tokens(ask)
-    check_context(spec, prompt_tokens, max_tokens)
-    return ResponsesRequest(spec, ask, stream, max_tokens, prompt_tokens, body)
+    budget = output_budget(spec, prompt_tokens, max_tokens)
+    return ResponsesRequest(spec, ask, stream, budget, prompt_tokens, body)
 
 
 def _check_platform_rules(body: dict[str, Any]) -> None:
@@ -105,6 +107,10 @@ def _turns(body: dict[str, Any], spec: ModelSpec) -> tuple[list[Turn], bool]:
         turns.extend(_item(item, spec) for item in raw)
     else:
         raise bad_request("Field required: input (a string or a list of items).", "input")
+    if not turns:
+        raise bad_request(
+            "Cannot apply chat template to an empty conversation. Provide at least one message."
+        )
     has_system = any(t.role == "system" for t in turns)
     return [t for t in turns if t.role != "assistant" or t.text or t.calls], has_system
 

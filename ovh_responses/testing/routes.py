@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ovh_responses.testing.brain import think
+from ovh_responses.testing.brain import keep_think_whitespace, think
 from ovh_responses.testing.cache import PromptCache
 from ovh_responses.testing.chat import completion_body, completion_chunks
 from ovh_responses.testing.chat_request import read_chat_request
@@ -20,6 +20,8 @@ from ovh_responses.testing.rules import prompt_tokens
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ovh_responses.testing.brain import Reply
+    from ovh_responses.testing.conversation import Ask
     from ovh_responses.testing.models import ModelSpec
 
 _CREATED = int(time.time())
@@ -97,7 +99,7 @@ class Router:
         cached = self.cache.lookup(request.spec.id, prompt_tokens(request.ask))
         request = replace(request, cached_tokens=cached)
         meta = ResponseMeta.new(request)
-        reply = think(request.ask, single_call=not request.spec.parallel_tool_calls)
+        reply = _reply(request.spec, request.ask)
         rendered = render(reply, request.max_output_tokens)
         failed = {"type": "response.failed", "response": failed_body(meta, fail or "")}
         if request.stream:
@@ -110,7 +112,7 @@ class Router:
         request = read_chat_request(body, self.index)
         cached = self.cache.lookup(request.spec.id, prompt_tokens(request.ask))
         request = replace(request, cached_tokens=cached)
-        reply = think(request.ask, single_call=not request.spec.parallel_tool_calls)
+        reply = _reply(request.spec, request.ask)
         rendered = render(reply, request.max_tokens)
         if request.stream:
             return StreamAnswer(completion_chunks(request, rendered), False)
@@ -122,3 +124,8 @@ class Router:
         if fail is not None:
             raise EndpointError(500, fail)
         return JsonAnswer(embeddings_body(body, self.index))
+
+
+def _reply(spec: ModelSpec, ask: Ask) -> Reply:
+    reply = think(ask, single_call=not spec.parallel_tool_calls)
+    return keep_think_whitespace(reply, ask) if spec.qwen3_parser else reply

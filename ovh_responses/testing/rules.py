@@ -155,7 +155,7 @@ def input_tokens(ask: Ask) -> int:
 
 
 def check_context(spec: ModelSpec, prompt_tokens: int, max_tokens: int | None) -> None:
-    """vLLM's answers when the prompt (plus the asked output) does not fit the context."""
+    """vLLM's chat-completions answers when the prompt (plus the asked output) does not fit."""
     ctx = spec.context
     if max_tokens is None:
         if prompt_tokens >= ctx:
@@ -175,6 +175,37 @@ def check_context(spec: ModelSpec, prompt_tokens: int, max_tokens: int | None) -
             "in the completion). Please reduce the length of the messages or completion.",
             "max_output_tokens",
         )
+
+
+def output_budget(spec: ModelSpec, prompt_tokens: int, max_tokens: int | None) -> int:
+    """``/v1/responses``: the output budget vLLM 0.32 grants, or its error.
+
+    A ``max_output_tokens`` over the whole context is refused; a prompt that fills the context
+    is refused (OVH's answer when no limit is sent); otherwise the budget is the room left,
+    lowered silently below ``max_output_tokens`` when the prompt leaves less.
+    """
+    ctx = spec.context
+    if max_tokens is not None and max_tokens > ctx:
+        raise bad_request(
+            f"max_output_tokens={max_tokens} cannot be greater than max_model_len={ctx}. "
+            f"Please request fewer output tokens. (parameter=max_output_tokens, "
+            f"value={max_tokens})",
+            "max_output_tokens",
+        )
+    room = ctx - prompt_tokens
+    if room >= 1:
+        return room if max_tokens is None else min(max_tokens, room)
+    if max_tokens is None:
+        raise bad_request(f"max_tokens must be at least 1, got {room}.")
+    # vLLM stops counting at the limit plus one.
+    counted = min(prompt_tokens, ctx + 1)
+    raise bad_request(
+        f"This model's maximum context length is {ctx} tokens. However, your prompt contains "
+        f"at least {counted} input tokens, which exceeds this limit even without any output "
+        "tokens. Please reduce the length of the input prompt. "
+        f"(parameter=input_tokens, value={counted})",
+        "input_tokens",
+    )
 
 
 def check_sampling(body: dict[str, Any], max_key: str) -> int | None:

@@ -77,6 +77,36 @@ def test_function_calling_forces_one_tool_call(endpoint: LocalEndpoint) -> None:
     assert "text" not in body
 
 
+def test_function_calling_sends_a_strict_tool_by_default(endpoint: LocalEndpoint) -> None:
+    person = (
+        _model(endpoint).with_structured_output(Person, method="function_calling").invoke(PROMPT)
+    )
+    assert isinstance(person, Person)
+    (tool,) = endpoint.last_body["tools"]
+    assert tool["strict"] is True
+    # Strict form: closed objects, every property required (the optional one made nullable).
+    assert tool["parameters"]["additionalProperties"] is False
+    assert sorted(tool["parameters"]["required"]) == ["age", "city", "name"]
+
+
+def test_function_calling_honours_strict_false(endpoint: LocalEndpoint) -> None:
+    person = (
+        _model(endpoint)
+        .with_structured_output(Person, method="function_calling", strict=False)
+        .invoke(PROMPT)
+    )
+    assert isinstance(person, Person)
+    (tool,) = endpoint.last_body["tools"]
+    assert tool["strict"] is False
+    assert sorted(tool["parameters"]["required"]) == ["age", "name"]
+
+
+def test_bind_tools_keeps_strict_unset(endpoint: LocalEndpoint) -> None:
+    _model(endpoint).bind_tools([Person], tool_choice="any").invoke(PROMPT)
+    (tool,) = endpoint.last_body["tools"]
+    assert tool.get("strict") is not True
+
+
 def test_json_mode_asks_for_a_json_object(endpoint: LocalEndpoint) -> None:
     prompt = "Return a JSON object with 'name' and 'age' keys for Marie Curie, 66."
     result = _model(endpoint).with_structured_output(None, method="json_mode").invoke(prompt)
