@@ -128,6 +128,7 @@ FAMILIES: tuple[_Family, ...] = (
     _test_model("local-no-parallel-tools", parallel_tool_calls=False),
     _test_model("local-rejects-parallel-tools", parallel_tool_calls=False),
     _test_model("local-no-stream-structured", structured_streaming=False),
+    _test_model("local-no-logprobs"),
     _test_model("local-no-json-schema", json_schema=False),
     _test_model("local-no-tools", tool_calling=False),
     _test_model("local-small-context", context_window=128),

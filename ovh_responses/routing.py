@@ -65,7 +65,8 @@ def plan_request(
     model = str(body["model"])
     profile = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
     fitted, notes = adapt_request(body, profile, strict=strict)
-    sent = LEARNED.apply(base_url, model, fitted)
+    # Strict mode sends what was asked: a learned refusal comes back as the server says it.
+    sent = fitted if strict else LEARNED.apply(base_url, model, fitted)
     return Plan(sent, notes, choose_route(route, profile), strict)
 
 

@@ -10,6 +10,7 @@ from ovh_responses.testing.failures import bad_request
 from ovh_responses.testing.rules import (
     check_context,
     check_image_url,
+    check_logprobs,
     check_model_rules,
     check_parallel_tool_calls,
     check_sampling,
@@ -70,6 +71,7 @@ def read_chat_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> Chat
     has_system = any(t.role == "system" for t in turns)
     check_model_rules(spec, ask, stream=stream, has_system=has_system, route="chat")
     check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
+    check_logprobs(spec, body, "chat")
     prompt_tokens = input_tokens(ask)
     check_context(spec, prompt_tokens, max_tokens)
     options = body.get("stream_options")

@@ -28,6 +28,9 @@ class ModelSpec:
     ``parallel_tool_calls=False``: at most one function call per answer;
     ``rejects_parallel_tool_calls``: an explicit ``parallel_tool_calls: true`` with tools is
     refused with 400 (param ``parallel_tool_calls``).
+    ``logprobs=False``: asking for token log probabilities is refused with 400 (``top_logprobs``,
+    or an ``include`` of ``message.output_text.logprobs``; on chat completions ``top_logprobs``
+    or ``logprobs: true``).
     ``qwen3_parser``: vLLM's ``qwen3`` reasoning parser leaves the blank line written after
     ``</think>`` in the answer (``"\\n\\n"`` before the text, ``"\\n"`` after the reasoning),
     except under a JSON format, whose grammar starts at ``{``.
@@ -44,6 +47,7 @@ class ModelSpec:
     system_prompt: bool = True
     parallel_tool_calls: bool = True
     rejects_parallel_tool_calls: bool = False
+    logprobs: bool = True
     stream_structured: bool = True
     qwen3_parser: bool = False
     dimensions: int = 0
@@ -96,6 +100,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         rejects_parallel_tool_calls=True,
     ),
     ModelSpec("local-no-stream-structured", 8192, stream_structured=False),
+    ModelSpec("local-no-logprobs", 8192, logprobs=False),
     ModelSpec("local-no-json-schema", 8192, structured=False),
     ModelSpec("local-no-tools", 8192, tools=False),
     ModelSpec("local-small-context", 128),

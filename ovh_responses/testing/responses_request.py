@@ -10,6 +10,7 @@ from ovh_responses.testing.conversation import Ask, Call, OutputKind, Role, Tool
 from ovh_responses.testing.failures import bad_request
 from ovh_responses.testing.rules import (
     check_image_url,
+    check_logprobs,
     check_model_rules,
     check_parallel_tool_calls,
     check_sampling,
@@ -69,6 +70,7 @@ def read_responses_request(body: dict[str, Any], index: dict[str, ModelSpec]) ->
     check_tool_choice(ask)
     check_model_rules(spec, ask, stream=stream, has_system=has_system)
     check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
+    check_logprobs(spec, body)
     prompt_tokens = input_tokens(ask)
     budget = output_budget(spec, prompt_tokens, max_tokens)
     return ResponsesRequest(spec, ask, stream, budget, prompt_tokens, body)

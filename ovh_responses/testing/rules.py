@@ -118,6 +118,26 @@ def check_parallel_tool_calls(spec: ModelSpec, ask: Ask, sent: object) -> None:
         )
 
 
+_LOGPROBS_INCLUDE = "message.output_text.logprobs"
+
+
+def check_logprobs(spec: ModelSpec, body: dict[str, Any], route: Route = "responses") -> None:
+    """Models without token log probabilities: asking for them is refused, naming the field."""
+    if spec.logprobs:
+        return
+    asked: str | None = None
+    if body.get("top_logprobs") is not None:
+        asked = "top_logprobs"
+    elif route == "chat" and body.get("logprobs") is True:
+        asked = "logprobs"
+    elif route != "chat" and _LOGPROBS_INCLUDE in (body.get("include") or ()):
+        asked = "include"
+    if asked is not None:
+        raise bad_request(
+            f"The model `{spec.id}` does not return log probabilities: remove `{asked}`.", asked
+        )
+
+
 def check_tool_choice(ask: Ask) -> None:
     if ask.tool_choice == "required" and not ask.tools:
         raise bad_request("tool_choice 'required' needs at least one tool.", "tool_choice")

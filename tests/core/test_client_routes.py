@@ -307,6 +307,18 @@ def test_a_refused_optional_parameter_is_learned(
     assert refused not in unknown.last_body
 
 
+def test_strict_never_drops_a_learned_parameter_silently(endpoint: LocalEndpoint) -> None:
+    body: Any = {**build_request(model="local-no-logprobs", input="Hello"), "top_logprobs": 2}
+    with pytest.warns(OVHCompatibilityWarning):
+        ResponsesClient(base_url=endpoint.base_url, max_retries=0).create(body)
+    endpoint.clear()
+    strict = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
+    with pytest.raises(BadRequestError) as info:
+        strict.create(body, strict=True)
+    assert info.value.param == "top_logprobs"
+    assert [b.get("top_logprobs") for b in endpoint.bodies()] == [2]
+
+
 def test_a_learned_system_prompt_limit_keeps_the_prompt(unknown: LocalEndpoint) -> None:
     client = ResponsesClient(base_url=unknown.base_url, max_retries=0)
     body = build_request(model="acme-no-system", input="Hello", instructions="Be brief.")

@@ -366,3 +366,37 @@ def test_no_parallel_tools_model_accepts_an_explicit_true(client: OpenAI) -> Non
         store=False,
     )
     assert [item.type for item in response.output] == ["function_call"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "param"),
+    [
+        ({"top_logprobs": 2}, "top_logprobs"),
+        ({"include": ["message.output_text.logprobs"]}, "include"),
+    ],
+)
+def test_no_logprobs_model_refuses_log_probabilities(
+    client: OpenAI, asked: dict[str, Any], param: str
+) -> None:
+    exc = rejected(client, model="local-no-logprobs", input="hi", **asked)
+    assert isinstance(exc, openai.BadRequestError)
+    error = error_of(exc)
+    assert (error["type"], error["param"]) == ("BadRequestError", param)
+    assert client.responses.create(model="local-no-logprobs", input="hi", store=False).output_text
+    other = client.responses.create(model="local-chat", input="hi", store=False, **asked)
+    assert other.status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("asked", "param"),
+    [({"logprobs": True, "top_logprobs": 2}, "top_logprobs"), ({"logprobs": True}, "logprobs")],
+)
+def test_no_logprobs_model_on_chat_completions(
+    client: OpenAI, asked: dict[str, Any], param: str
+) -> None:
+    messages: Any = [{"role": "user", "content": "hi"}]
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(model="local-no-logprobs", messages=messages, **asked)
+    assert error_of(info.value)["param"] == param
+    completion = client.chat.completions.create(model="local-no-logprobs", messages=messages)
+    assert completion.choices[0].message.content

@@ -54,6 +54,9 @@ UNKNOWN_MODELS = (  # ids no profile knows: the server's refusals teach the clie
     ModelSpec("acme-no-reasoning", 8192),
     ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
     ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
+    ModelSpec(
+        "acme-rejects-parallel", 8192, parallel_tool_calls=False, rejects_parallel_tool_calls=True
+    ),
 )
 NO_JSON_SCHEMA = ModelSpec("local-no-json-schema", 8192, structured=False)
 
@@ -293,6 +296,101 @@ def test_strict_mode_does_not_learn(unknown: LocalEndpoint) -> None:
     with pytest.raises(OVHBadRequestError, match="System role not supported"):
         chat(unknown, "acme-no-system", strict=True).invoke(SYSTEM)
     assert len(unknown.requests) == 1
+
+
+def test_refused_parallel_calls_are_learned(unknown: LocalEndpoint) -> None:
+    model = chat(unknown, "acme-rejects-parallel").bind_tools(
+        [get_weather, get_time], parallel_tool_calls=True
+    )
+    question = "Use get_weather and get_time for Oslo"
+    with Warned() as warned:
+        answer = model.invoke(question)
+    assert len(warned.messages) == 1
+    assert "refused" in warned.messages[0]
+    assert isinstance(answer, AIMessage)
+    assert [c["name"] for c in answer.tool_calls] == ["get_weather"]
+    first, second = unknown.bodies()
+    assert first["parallel_tool_calls"] is True
+    assert "parallel_tool_calls" not in second
+    unknown.clear()
+    with Warned() as warned:
+        assert list(model.stream(question))
+    assert warned.messages == []
+    assert len(unknown.bodies()) == 1
+    assert "parallel_tool_calls" not in unknown.last_body
+
+
+NO_LOGPROBS = "local-no-logprobs"
+
+
+def test_refused_logprobs_are_learned(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, NO_LOGPROBS, model_kwargs={"top_logprobs": 2})
+    with Warned() as warned:
+        assert model.invoke("Hello").content
+    assert len(warned.messages) == 1
+    assert "top_logprobs" in warned.messages[0]
+    assert [b.get("top_logprobs") for b in endpoint.bodies()] == [2, None]
+    endpoint.clear()
+    with Warned() as warned:
+        assert "".join(str(c.content) for c in model.stream("Hello"))
+    assert warned.messages == []
+    assert len(endpoint.bodies()) == 1
+    assert "top_logprobs" not in endpoint.last_body
+
+
+def test_strict_mode_sends_logprobs_and_raises_the_refusal(endpoint: LocalEndpoint) -> None:
+    model = chat(endpoint, NO_LOGPROBS, model_kwargs={"top_logprobs": 2}, strict=True)
+    with pytest.raises(OVHBadRequestError, match="log probabilities") as info:
+        model.invoke("Hello")
+    assert info.value.param == "top_logprobs"
+    with pytest.raises(OVHBadRequestError, match="log probabilities"):
+        model.invoke("Hello")
+    assert [b.get("top_logprobs") for b in endpoint.bodies()] == [2, 2]
+
+
+# ----- multi-turn: structured output, system prompt and reasoning together ----------------------
+
+
+@pytest.mark.parametrize("model", ["local-reasoning", "gpt-oss-20b", "local-no-system"])
+def test_multi_turn_structured_output_with_system_prompt_and_reasoning(
+    endpoint: LocalEndpoint, model: str
+) -> None:
+    thinker = chat(endpoint, "local-reasoning", reasoning_effort="low", output_version="v1")
+    earlier = thinker.invoke([SystemMessage("Be brief."), HumanMessage("Who is Ann?")])
+    assert isinstance(earlier.content, list)
+    (thought,) = [b for b in earlier.content if isinstance(b, dict) and b["type"] == "reasoning"]
+    conversation = [
+        SystemMessage("Answer with the facts given."),
+        HumanMessage("Who is Ann?"),
+        earlier,
+        HumanMessage(PERSON_TEXT),
+    ]
+    structured = chat(endpoint, model, reasoning_effort="low").with_structured_output(Person)
+    endpoint.clear()
+    with Warned() as warned:
+        assert structured.invoke(conversation) == ANN
+    sent = endpoint.last_body
+    assert sent["store"] is False
+    assert sent["text"]["format"]["type"] == "json_schema"
+    kinds = [(i.get("type"), i.get("role")) for i in sent["input"]]
+    turns = [
+        ("message", "user"),
+        ("reasoning", None),
+        ("message", "assistant"),
+        ("message", "user"),
+    ]
+    if model == "local-no-system":
+        assert len(warned.messages) == 2  # the system prompt folded, the reasoning effort dropped
+        assert "reasoning" not in sent
+        assert kinds == turns
+        assert sent["input"][0]["content"] == "Answer with the facts given.\n\nWho is Ann?"
+    else:
+        assert warned.messages == []
+        assert sent["reasoning"] == {"effort": "low"}
+        assert kinds == [("message", "system"), *turns]
+    # the earlier answer's reasoning goes back as the server's own item, before its answer
+    (replayed,) = [item for item in sent["input"] if item.get("type") == "reasoning"]
+    assert replayed.get("id") == thought["id"]
 
 
 # ----- the chat-completions route ---------------------------------------------------------------

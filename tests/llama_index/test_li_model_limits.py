@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock
-from llama_index.core.prompts import PromptTemplate
+from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock, ThinkingBlock
+from llama_index.core.prompts import ChatPromptTemplate, PromptTemplate
 from llama_index.core.tools import FunctionTool
 from pydantic import BaseModel
 
@@ -63,6 +63,9 @@ UNKNOWN_MODELS = (  # ids no profile knows: the server's refusals teach the clie
     ModelSpec("acme-no-reasoning", 8192),
     ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
     ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
+    ModelSpec(
+        "acme-rejects-parallel", 8192, parallel_tool_calls=False, rejects_parallel_tool_calls=True
+    ),
 )
 NO_JSON_SCHEMA = ModelSpec("local-no-json-schema", 8192, structured=False)
 ROUTED = "local-chat-completions-only"
@@ -340,6 +343,114 @@ def test_strict_mode_does_not_learn(unknown: LocalEndpoint) -> None:
     with pytest.raises(BadRequestError, match="System role not supported"):
         llm(unknown, "acme-no-system", strict=True).chat(SYSTEM)
     assert len(unknown.requests) == 1
+
+
+def test_refused_parallel_calls_are_learned(unknown: LocalEndpoint) -> None:
+    model = llm(unknown, "acme-rejects-parallel")
+    question = "Use get_weather and get_time for Oslo"
+    with Warned() as warned:
+        answer = model.chat_with_tools(
+            [WEATHER, TIME], user_msg=question, allow_parallel_tool_calls=True
+        )
+    assert len(warned.messages) == 1
+    assert "refused" in warned.messages[0]
+    assert [c.tool_name for c in model.get_tool_calls_from_response(answer)] == ["get_weather"]
+    first, second = unknown.bodies()
+    assert first["parallel_tool_calls"] is True
+    assert "parallel_tool_calls" not in second
+    unknown.clear()
+    with Warned() as warned:
+        streamed = list(
+            model.stream_chat_with_tools(
+                [WEATHER, TIME], user_msg=question, allow_parallel_tool_calls=True
+            )
+        )
+    assert warned.messages == []
+    assert model.get_tool_calls_from_response(streamed[-1])[0].tool_name == "get_weather"
+    assert len(unknown.bodies()) == 1
+    assert "parallel_tool_calls" not in unknown.last_body
+
+
+NO_LOGPROBS = "local-no-logprobs"
+
+
+def test_refused_logprobs_are_learned(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, NO_LOGPROBS, additional_kwargs={"top_logprobs": 2})
+    with Warned() as warned:
+        assert model.complete("Hello").text
+    assert len(warned.messages) == 1
+    assert "top_logprobs" in warned.messages[0]
+    assert [b.get("top_logprobs") for b in endpoint.bodies()] == [2, None]
+    endpoint.clear()
+    with Warned() as warned:
+        assert list(model.stream_chat([ChatMessage(role="user", content="Hello")]))[-1].message
+    assert warned.messages == []
+    assert len(endpoint.bodies()) == 1
+    assert "top_logprobs" not in endpoint.last_body
+
+
+def test_strict_mode_sends_logprobs_and_raises_the_refusal(endpoint: LocalEndpoint) -> None:
+    model = llm(endpoint, NO_LOGPROBS, additional_kwargs={"top_logprobs": 2}, strict=True)
+    with pytest.raises(BadRequestError, match="log probabilities") as info:
+        model.complete("Hello")
+    assert info.value.param == "top_logprobs"
+    with pytest.raises(BadRequestError, match="log probabilities"):
+        model.complete("Hello")
+    assert [b.get("top_logprobs") for b in endpoint.bodies()] == [2, 2]
+
+
+# ----- multi-turn: structured output, system prompt and reasoning together ----------------------
+
+
+@pytest.mark.parametrize("model", ["local-reasoning", "gpt-oss-20b", "local-no-system"])
+def test_multi_turn_structured_output_with_system_prompt_and_reasoning(
+    endpoint: LocalEndpoint, model: str
+) -> None:
+    thinker = llm(endpoint, "local-reasoning", reasoning_effort="low")
+    earlier = thinker.chat(
+        [
+            ChatMessage(role="system", content="Be brief."),
+            ChatMessage(role="user", content="Who is Ann?"),
+        ]
+    ).message
+    (thought,) = [b for b in earlier.blocks if isinstance(b, ThinkingBlock)]
+    conversation = ChatPromptTemplate(
+        message_templates=[
+            ChatMessage(role="system", content="Answer with the facts given."),
+            ChatMessage(role="user", content="Who is Ann?"),
+            earlier,
+            ChatMessage(role="user", content="{text}"),
+        ]
+    )
+    structured = llm(endpoint, model, reasoning_effort="low")
+    endpoint.clear()
+    with Warned() as warned:
+        assert structured.structured_predict(Person, conversation, text=PERSON_TEXT) == ANN
+    sent = endpoint.last_body
+    assert sent["store"] is False
+    assert sent["text"]["format"]["type"] == "json_schema"
+    kinds = [(i.get("type"), i.get("role")) for i in sent["input"]]
+    turns = [
+        ("message", "user"),
+        ("reasoning", None),
+        ("message", "assistant"),
+        ("message", "user"),
+    ]
+    if model == "local-no-system":
+        assert len(warned.messages) == 2  # the system prompt folded, the reasoning effort dropped
+        assert "reasoning" not in sent
+        assert kinds == turns
+        assert [p["text"] for p in sent["input"][0]["content"]] == [
+            "Answer with the facts given.",
+            "Who is Ann?",
+        ]
+    else:
+        assert warned.messages == []
+        assert sent["reasoning"] == {"effort": "low"}
+        assert kinds == [("message", "system"), *turns]
+    # the earlier answer's reasoning goes back as the server's own item, before its answer
+    (replayed,) = [item for item in sent["input"] if item.get("type") == "reasoning"]
+    assert replayed.get("id") == thought.additional_information["id"]
 
 
 # ----- the chat-completions route ---------------------------------------------------------------
