@@ -47,6 +47,9 @@ def _encode(value: Any) -> bytes:
 
 class EndpointHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY each answer waits for the
+    # client's delayed ACK (about 40 ms).
+    disable_nagle_algorithm = True
     server: EndpointServer
 
     def handle(self) -> None:
