@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit dist-check test-engine clean
+.PHONY: setup demo test lint typecheck unit dist-check test-engine bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ dist-check: $(STAMP)
 ## The real-engine tier: vLLM's own /v1/responses server on this machine.
 test-engine: $(STAMP)
 	bash scripts/engine/run.sh
+
+## Side-by-side benchmarks against the official OpenAI adapters (environments of their own).
+bench:
+	bash benchmarks/run.sh
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
