@@ -10,15 +10,15 @@ from langchain_core.language_models import BaseChatModel, LangSmithParams
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
+from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
 from langchain_ovh_responses._inputs import messages_to_input
 from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_message
 from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
-from ovh_responses.client import ResponsesClient
 from ovh_responses.request import build_request
-from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
+from ovh_responses.settings import DEFAULT_MODEL
 from ovh_responses.tools import tool_choice_param
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from langchain_ovh_responses._tools import ToolLike
+    from ovh_responses.client import ResponsesClient
     from ovh_responses.profiles import ModelInfo
 
 __all__ = ["ChatOVHResponses"]
@@ -121,17 +122,7 @@ class ChatOVHResponses(BaseChatModel):
 
     @model_validator(mode="after")
     def _make_client(self) -> Self:
-        self.api_key = resolve_api_key(self.api_key)
-        self.base_url = resolve_base_url(self.base_url)
-        self._client = ResponsesClient(
-            api_key=self.api_key,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            http_client=self.http_client,
-            http_async_client=self.http_async_client,
-        )
+        self._client = connect(self)
         return self
 
     # ----- what the model is --------------------------------------------------------------

@@ -15,9 +15,9 @@ from pydantic import (
     model_validator,
 )
 
+from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
 from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
-from ovh_responses.settings import resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -49,17 +49,7 @@ class OVHEmbeddings(BaseModel, Embeddings):
 
     @model_validator(mode="after")
     def _make_client(self) -> Self:
-        self.api_key = resolve_api_key(self.api_key)
-        self.base_url = resolve_base_url(self.base_url)
-        self._client = ResponsesClient(
-            api_key=self.api_key,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            http_client=self.http_client,
-            http_async_client=self.http_async_client,
-        )
+        self._client = connect(self)
         return self
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
