@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
 
-from ovh_responses.client import ResponsesClient
+from llama_index_ovh_responses._connection import connect
 from ovh_responses.settings import resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
     import httpx2
+
+    from ovh_responses.client import ResponsesClient
 
 DEFAULT_EMBEDDING_MODEL = "bge-m3"
 
@@ -47,15 +49,7 @@ class OVHEmbedding(BaseEmbedding):
             "api_base": resolve_base_url(api_base),
         }
         super().__init__(model_name=model_name, **resolved, **kwargs)
-        self._client = ResponsesClient(
-            api_key=self.api_key,
-            base_url=self.api_base,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            http_client=http_client,
-            http_async_client=async_http_client,
-        )
+        self._client = connect(self, http_client, async_http_client)
 
     @classmethod
     def class_name(cls) -> str:

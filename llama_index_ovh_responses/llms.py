@@ -22,6 +22,7 @@ from llama_index.core.constants import DEFAULT_NUM_OUTPUTS
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 
 from llama_index_ovh_responses import _structured, _tools
+from llama_index_ovh_responses._connection import connect
 from llama_index_ovh_responses._inputs import SystemRole, to_input_items
 from llama_index_ovh_responses._outputs import (
     StreamAssembler,
@@ -29,7 +30,6 @@ from llama_index_ovh_responses._outputs import (
     completion_response,
 )
 from llama_index_ovh_responses._structured import NativeStructuredLLM
-from ovh_responses.client import ResponsesClient
 from ovh_responses.errors import RequestRejected
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from llama_index.core.types import Model
     from openai.types.responses.response_create_params import ResponseCreateParams
 
+    from ovh_responses.client import ResponsesClient
     from ovh_responses.profiles import ModelInfo, ModelProfile
 
 logger = logging.getLogger(__name__)
@@ -113,15 +114,7 @@ class OVHResponses(NativeStructuredLLM):
             api_base=resolve_base_url(api_base),
             **kwargs,
         )
-        self._client = ResponsesClient(
-            api_key=self.api_key,
-            base_url=self.api_base,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-            http_client=http_client,
-            http_async_client=async_http_client,
-        )
+        self._client = connect(self, http_client, async_http_client)
 
     @classmethod
     def class_name(cls) -> str:
