@@ -17,6 +17,7 @@ from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_
 from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
+from ovh_responses._arguments import checked, spellings
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
 from ovh_responses.tools import tool_choice_param
@@ -49,6 +50,8 @@ __all__ = ["ChatOVHResponses"]
 
 Route = Literal["auto", "responses", "chat_completions"]
 
+_EXTRA_FIELDS_HINT = "Extra request-body fields go in model_kwargs={...}."
+
 
 class ChatOVHResponses(BaseChatModel):
     """OVHcloud AI Endpoints through ``/v1/responses``.
@@ -65,7 +68,8 @@ class ChatOVHResponses(BaseChatModel):
     temperature: float | None = None
     top_p: float | None = None
     max_tokens: int | None = Field(
-        default=None, validation_alias=AliasChoices("max_tokens", "max_output_tokens")
+        default=None,
+        validation_alias=AliasChoices("max_tokens", "max_output_tokens", "max_completion_tokens"),
     )
     """Upper bound on generated tokens (sent as ``max_output_tokens``)."""
     stop: list[str] | None = Field(
@@ -84,7 +88,7 @@ class ChatOVHResponses(BaseChatModel):
         default=None, validation_alias=AliasChoices("api_key", "openai_api_key")
     )
     base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("base_url", "openai_api_base")
+        default=None, validation_alias=AliasChoices("base_url", "openai_api_base", "api_base")
     )
     """Default: ``OVH_AI_ENDPOINTS_BASE_URL``, else OVHcloud's public endpoint."""
     default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
@@ -112,12 +116,7 @@ class ChatOVHResponses(BaseChatModel):
     @classmethod
     def _reject_unknown_arguments(cls, values: Any) -> Any:
         if isinstance(values, dict):
-            unknown = sorted(set(values) - _accepted_names(cls))
-            if unknown:
-                raise ValueError(
-                    f"Unknown argument(s) {', '.join(unknown)} for {cls.__name__}. Pass extra "
-                    "request-body fields as model_kwargs={...}."
-                )
+            return checked(cls.__name__, values, spellings(cls), hint=_EXTRA_FIELDS_HINT)
         return values
 
     @model_validator(mode="after")
@@ -126,6 +125,11 @@ class ChatOVHResponses(BaseChatModel):
         return self
 
     # ----- what the model is --------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        """The model id, under the name ``ChatOpenAI`` gives it."""
+        return self.model
 
     def _resolve_model_profile(self) -> LCModelProfile | None:
         return langchain_profile(self.model)
@@ -371,16 +375,3 @@ def langchain_profile(model: str) -> LCModelProfile:
 
 def _chat_result(message: AIMessage) -> ChatResult:
     return ChatResult(generations=[ChatGeneration(message=message)])
-
-
-def _accepted_names(cls: type[ChatOVHResponses]) -> set[str]:
-    names: set[str] = set()
-    for name, info in cls.model_fields.items():
-        names.add(name)
-        if info.alias:
-            names.add(info.alias)
-        if isinstance(info.validation_alias, AliasChoices):
-            names.update(c for c in info.validation_alias.choices if isinstance(c, str))
-        elif isinstance(info.validation_alias, str):
-            names.add(info.validation_alias)
-    return names

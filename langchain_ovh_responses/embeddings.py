@@ -17,6 +17,7 @@ from pydantic import (
 
 from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
+from ovh_responses._arguments import checked, spellings
 from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
 
 if TYPE_CHECKING:
@@ -36,8 +37,12 @@ class OVHEmbeddings(BaseModel, Embeddings):
     model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL, validation_alias=AliasChoices("model", "model_name")
     )
-    api_key: SecretStr | None = None
-    base_url: str | None = None
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("api_key", "openai_api_key")
+    )
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("base_url", "openai_api_base", "api_base")
+    )
     timeout: float | None = 60.0
     max_retries: int = 2
     default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
@@ -46,6 +51,13 @@ class OVHEmbeddings(BaseModel, Embeddings):
     http_async_client: Any | None = Field(default=None, exclude=True)
 
     _client: ResponsesClient = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_arguments(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            return checked(cls.__name__, values, spellings(cls))
+        return values
 
     @model_validator(mode="after")
     def _make_client(self) -> Self:

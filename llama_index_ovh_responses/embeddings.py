@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
 
 from llama_index_ovh_responses._connection import connect
+from ovh_responses._arguments import checked, spellings, with_positional
 from ovh_responses.settings import resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx2
 
     from ovh_responses.client import ResponsesClient
@@ -36,19 +40,18 @@ class OVHEmbedding(BaseEmbedding):
 
     def __init__(
         self,
-        model_name: str = DEFAULT_EMBEDDING_MODEL,
+        model_name: str | None = None,
         *,
-        api_key: str | SecretStr | None = None,
-        api_base: str | None = None,
         http_client: httpx2.Client | None = None,
         async_http_client: httpx2.AsyncClient | None = None,
         **kwargs: Any,
     ) -> None:
-        resolved: dict[str, Any] = {
-            "api_key": resolve_api_key(api_key),
-            "api_base": resolve_base_url(api_base),
-        }
-        super().__init__(model_name=model_name, **resolved, **kwargs)
+        given = checked(
+            "OVHEmbedding", with_positional("model_name", model_name, kwargs), _spellings()
+        )
+        given["api_key"] = resolve_api_key(given.get("api_key"))
+        given["api_base"] = resolve_base_url(given.get("api_base"))
+        super().__init__(**given)
         self._client = connect(self, http_client, async_http_client)
 
     @classmethod
@@ -90,3 +93,10 @@ class OVHEmbedding(BaseEmbedding):
         """Close the running event loop's connection pool (caller-supplied HTTP clients are
         left open)."""
         await self._client.aclose()
+
+
+@functools.cache
+def _spellings() -> Mapping[str, str]:
+    """The names ``OVHEmbedding`` takes: its fields, and the other spellings LlamaIndex's and
+    LangChain's OpenAI embedding classes use for them."""
+    return {**spellings(OVHEmbedding), "model": "model_name", "base_url": "api_base"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from contextlib import aclosing, closing
 from typing import TYPE_CHECKING, Any, Literal
@@ -30,13 +31,14 @@ from llama_index_ovh_responses._outputs import (
     completion_response,
 )
 from llama_index_ovh_responses._structured import NativeStructuredLLM
+from ovh_responses._arguments import checked, spellings, with_positional
 from ovh_responses.errors import RequestRejected
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
 from ovh_responses.tools import tool_choice_param
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     import httpx2
     from llama_index.core.llms.llm import ToolSelection
@@ -53,6 +55,8 @@ ReasoningEffort = Literal["minimal", "low", "medium", "high"]
 Route = Literal["auto", "responses", "chat_completions"]
 
 _warned_models: set[str] = set()
+
+_EXTRA_FIELDS_HINT = "Extra request-body fields go in additional_kwargs={...}."
 
 
 class OVHResponses(NativeStructuredLLM):
@@ -100,20 +104,21 @@ class OVHResponses(NativeStructuredLLM):
 
     def __init__(
         self,
-        model: str = DEFAULT_MODEL,
+        model: str | None = None,
         *,
-        api_key: str | SecretStr | None = None,
-        api_base: str | None = None,
         http_client: httpx2.Client | None = None,
         async_http_client: httpx2.AsyncClient | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            model=model,
-            api_key=resolve_api_key(api_key),
-            api_base=resolve_base_url(api_base),
-            **kwargs,
+        given = checked(
+            "OVHResponses",
+            with_positional("model", model, kwargs),
+            _llm_spellings(),
+            hint=_EXTRA_FIELDS_HINT,
         )
+        given["api_key"] = resolve_api_key(given.get("api_key"))
+        given["api_base"] = resolve_base_url(given.get("api_base"))
+        super().__init__(**given)
         self._client = connect(self, http_client, async_http_client)
 
     @classmethod
@@ -386,3 +391,11 @@ _TOOL_CALL_ONLY_KEYS = ("verbose", "tool_required", "allow_parallel_tool_calls",
 def _without_tool_keys(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Per-call arguments meant for tool preparation never go into the request body."""
     return {k: v for k, v in kwargs.items() if k not in _TOOL_CALL_ONLY_KEYS}
+
+
+@functools.cache
+def _llm_spellings() -> Mapping[str, str]:
+    """The names ``OVHResponses`` takes: its fields, and the other spellings LlamaIndex's and
+    LangChain's OpenAI classes use for them."""
+    aliases = {"model_name": "model", "base_url": "api_base", "max_tokens": "max_output_tokens"}
+    return {**spellings(OVHResponses), **aliases}

@@ -48,10 +48,10 @@ def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPa
 
 
 def test_unknown_argument_raises_and_names_it() -> None:
-    with pytest.raises(ValueError, match="temprature") as caught:
+    with pytest.raises(TypeError, match="temprature") as caught:
         ChatOVHResponses(temprature=0.2)  # type: ignore[call-arg]
     assert "model_kwargs" in str(caught.value)
-    with pytest.raises(ValueError, match="dimensions"):
+    with pytest.raises(TypeError, match="dimensions"):
         OVHEmbeddings(dimensions=3)  # type: ignore[call-arg]
 
 
