@@ -1,5 +1,9 @@
 """LangChain integration for OVHcloud AI Endpoints' ``/v1/responses`` route."""
 
+from ovh_responses._extras import require_framework
+
+require_framework("langchain_core", framework="LangChain", extra="langchain", adapter=__name__)
+
 from langchain_ovh_responses._errors import (
     OVHAPIError,
     OVHAuthenticationError,
