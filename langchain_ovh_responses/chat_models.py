@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         Mapping,
         Sequence,
     )
+    from typing import Self
 
     from langchain_core.callbacks import (
         AsyncCallbackManagerForLLMRun,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
     from openai.types.responses.response_create_params import ResponseCreateParams
     from openai.types.shared_params import Reasoning
-    from typing_extensions import Self
 
     from langchain_ovh_responses._tools import ToolLike
     from ovh_responses.client import ResponsesClient

@@ -21,7 +21,7 @@ from ovh_responses._arguments import checked, spellings
 from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing import Self
 
 __all__ = ["DEFAULT_EMBEDDING_MODEL", "OVHEmbeddings"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import openai
@@ -30,7 +30,7 @@ from ovh_responses.types import Delta, TextDelta
 
 PROMPT = "Tell me a long story about a cat who lived in a lighthouse by the sea"
 
-NOW = datetime(2026, 5, 4, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 4, 12, 0, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
