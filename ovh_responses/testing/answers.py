@@ -32,6 +32,9 @@ _QUESTION = re.compile(r"(?:^|\n)\s*(?:query|question)\s*:\s*(?P<q>[^\n]+)", re.
 _RAG_MARKER = re.compile(
     r"\bcontext\b|\bpassages?\b|\bdocuments?\b|\bexcerpts?\b|-{5,}", re.IGNORECASE
 )
+# Lines of a retrieved chunk that are not its text: frameworks' metadata (``file_path: ...``,
+# ``last_modified_date: ...``) and Markdown headings.
+_NOT_TEXT = re.compile(r"^(?:[a-z]+(?:_[a-z]+)+\s*:\s*\S.*|#{1,6}\s.*)$")
 _MARKER_PREFIX = re.compile(
     r"^\s*(?:context(?: information)?|documents?|passages?|sources?|answer)\s*:\s*",
     re.IGNORECASE,
@@ -102,7 +105,9 @@ def rag_reply(ask: Ask) -> str | None:
         return None
     corpus = joined.replace(question, "\n")
     candidates = [
-        _MARKER_PREFIX.sub("", s) for s in sentences(corpus) if not _QUESTION.match("\n" + s)
+        _MARKER_PREFIX.sub("", s)
+        for s in sentences(corpus)
+        if not _QUESTION.match("\n" + s) and not _NOT_TEXT.match(s)
     ]
     candidates = [c for c in candidates if c]
     if len(candidates) < 2:

@@ -20,6 +20,7 @@ _PROPER = re.compile(r"[A-Z][\w'-]*(?:(?:\s+|,\s*)[A-Z][\w'-]*)*")
 _NOT_PROPER = STOPWORDS | {
     "create", "find", "get", "tell", "write", "generate", "return", "calculate", "compute",
     "call", "hello", "hi", "hey", "thanks", "ok", "yes", "json", "answer", "reply", "say",
+    "don", "doesn", "didn", "isn", "aren", "won",
 }  # fmt: skip
 _NAMEISH = frozenset({"name", "title", "customer", "person", "company", "user", "author"})
 _PLACEISH = frozenset({"location", "city", "place", "country", "address", "destination", "origin"})
@@ -56,12 +57,18 @@ def _proper_phrases(text: str) -> list[str]:
     found: list[str] = []
     for match in _PROPER.finditer(text):
         parts = [p for p in re.split(r"(\s+|,\s*)", match.group(0)) if p]
-        while parts and (parts[0].strip(", ") == "" or parts[0].lower() in _NOT_PROPER):
+        while parts and (parts[0].strip(", ") == "" or _common(parts[0])):
             parts.pop(0)
         phrase = "".join(parts).strip(" ,")
-        if phrase and phrase.lower() not in _NOT_PROPER:
+        if phrase and not _common(phrase):
             found.append(phrase)
     return found
+
+
+def _common(word: str) -> bool:
+    """A capitalised word that names nothing: a stop word or verb, also in a contraction
+    (``What's``, ``Don't``, ``It's``) as at the start of a question."""
+    return word.lower().split("'")[0].split("\u2019")[0] in _NOT_PROPER
 
 
 def fill(schema: dict[str, Any], source: Source) -> Any:
