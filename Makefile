@@ -1,15 +1,23 @@
 # One entry point. Every target creates .venv and installs on first use.
 PYTHON ?= python3
+# The highest supported Python; the lowest is the one .venv is made with (3.11).
+HIGHEST_PYTHON ?= 3.13
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit dist-check test-engine bench clean
+.PHONY: setup demo test lint typecheck unit dist-check test-versions test-highest dist-check-all \
+	test-engine bench clean
+
+# $(call make-venv,PYTHON,DIR): a virtual environment with the project (editable) and the dev group.
+define make-venv
+	$(1) -m venv $(2)
+	$(2)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(2)/bin/python -m pip install --quiet -e . --group dev
+endef
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet -e . --group dev
+	$(call make-venv,$(PYTHON),$(VENV))
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -31,8 +39,24 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider
 
+## The built wheel installed alone into a clean environment, with README's core quick start.
 dist-check: $(STAMP)
-	bash scripts/check_dist.sh
+	DIST_EXTRAS=core bash scripts/check_dist.sh
+
+## CI's check of the supported versions: the fast suite on the highest supported Python, and
+## the wheel installed with each extra alone on the lowest and the highest, running README's
+## matching quick start unmodified.
+test-versions: test-highest dist-check-all
+
+HIGH_VENV := .venv-$(HIGHEST_PYTHON)
+
+test-highest: $(STAMP)
+	rm -rf $(HIGH_VENV)
+	$(call make-venv,"$$(bash scripts/find_python.sh $(HIGHEST_PYTHON))",$(HIGH_VENV))
+	$(HIGH_VENV)/bin/pytest -q -p no:cacheprovider
+
+dist-check-all: $(STAMP)
+	DIST_PYTHONS="3.11 $(HIGHEST_PYTHON)" bash scripts/check_dist.sh
 
 ## The real-engine tier: vLLM's own /v1/responses server on this machine.
 test-engine: $(STAMP)
@@ -43,4 +67,4 @@ bench:
 	bash benchmarks/run.sh
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(HIGH_VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,8 @@ from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 from ovh_responses.settings import BASE_URL_ENV_VAR
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ovh_responses.testing import LocalEndpoint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +29,17 @@ SYBIL = Sybil(parsers=[PythonCodeBlockParser(), SkipParser()])
 CODE_ONLY = Sybil(parsers=[PythonCodeBlockParser()])
 
 
+@pytest.fixture
+def _llama_index_settings_restored() -> Iterator[None]:
+    """The quick start sets LlamaIndex's global ``Settings``; later tests must not see them."""
+    from llama_index.core import Settings
+
+    saved = (Settings._llm, Settings._embed_model)
+    yield
+    Settings._llm, Settings._embed_model = saved
+
+
+@pytest.mark.usefixtures("_llama_index_settings_restored")
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_code_block_runs(
     path: Path, endpoint: LocalEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
