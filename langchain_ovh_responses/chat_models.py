@@ -3,10 +3,12 @@ model."""
 
 from __future__ import annotations
 
+import math
 from contextlib import aclosing, closing
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.language_models import BaseChatModel, LangSmithParams
+from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
@@ -54,6 +56,8 @@ if TYPE_CHECKING:
 __all__ = ["ChatOVHResponses"]
 
 Route = Literal["auto", "responses", "chat_completions"]
+CHARS_PER_TOKEN = 4.0
+"""The offline token estimate's ratio (OpenAI's rule of thumb for English text)."""
 
 
 class ChatOVHResponses(BaseChatModel):
@@ -323,6 +327,29 @@ class ChatOVHResponses(BaseChatModel):
                         yield ChatGenerationChunk(message=chunk)
                     if chunks.finished:
                         return
+
+    # ----- token counting (offline estimate) -----------------------------------------------
+
+    def get_num_tokens(self, text: str) -> int:
+        """An estimate: one token per ``CHARS_PER_TOKEN`` characters (no tokenizer download).
+        See :meth:`get_num_tokens_from_messages`."""
+        return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """An offline estimate of the prompt's tokens, for ``trim_messages`` and
+        summarization: LangChain's ``count_tokens_approximately`` (4 characters a token, 3 per
+        message, tools included). When an answer in ``messages`` carries the usage the server
+        reported and that count is higher, the estimate is raised towards it (by at most a
+        quarter). It is OpenAI's rule of thumb for English prose, not the model's tokenizer:
+        code and non-Latin scripts take more tokens per character; leave a margin."""
+        return count_tokens_approximately(
+            messages,
+            chars_per_token=CHARS_PER_TOKEN,
+            tools=list(tools) if tools else None,
+            use_usage_metadata_scaling=True,
+        )
 
     # ----- tools and structured output ----------------------------------------------------
 
