@@ -309,3 +309,31 @@ def test_a_tool_call_under_an_adapted_json_format_is_not_checked_as_json(
     answer = llm.invoke("What is the weather in Paris? Use get_weather.")
     assert endpoint.last_body["text"]["format"] == {"type": "json_object"}
     assert [c["name"] for c in answer.tool_calls] == ["get_weather"]
+
+
+def test_a_profile_that_overstates_json_schema_support_still_gives_an_answer(
+    endpoint: LocalEndpoint,
+) -> None:
+    """The LangChain profile is overridden to claim structured output; the server refuses
+    json_schema for this model, and the request is adapted instead of failing with a 400."""
+    llm = _model(
+        endpoint, "local-no-json-schema", profile={"structured_output": True, "tool_calling": True}
+    )
+    agent = create_agent(llm, [], response_format=Weather)  # auto: the provider strategy
+    out = agent.invoke({"messages": [("user", "In Paris it is 21 degrees.")]})
+    assert out["structured_response"] == Weather(city="Paris", temperature_c=21)
+    assert len(endpoint.bodies()) == 1
+    assert endpoint.last_body.get("text", {}).get("format", {}).get("type") != "json_schema"
+
+
+@pytest.mark.parametrize("streaming", [False, True], ids=["invoke", "streamed"])
+async def test_create_agent_tool_strategy_async(endpoint: LocalEndpoint, streaming: bool) -> None:
+    agent = create_agent(
+        _model(endpoint, streaming=streaming), [], response_format=ToolStrategy(Weather)
+    )
+    out = await agent.ainvoke({"messages": [("user", "In Paris it is 21 degrees.")]})
+    assert out["structured_response"] == Weather(city="Paris", temperature_c=21)
+    body = endpoint.bodies()[0]
+    assert body["stream"] is streaming
+    assert [t["name"] for t in body["tools"]] == ["Weather"]
+    assert body["tool_choice"] == "required"

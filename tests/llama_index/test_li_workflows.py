@@ -147,3 +147,12 @@ async def test_astream_chat_with_tools_parallel_round_trip(make_llm, endpoint) -
     assert "2 million inhabitants" in str(answer.message.content)
     outputs = [i for i in endpoint.last_body["input"] if i["type"] == "function_call_output"]
     assert len(outputs) == 2
+
+
+async def test_structured_llm_astream_chat_ends_with_the_whole(make_llm) -> None:
+    structured = make_llm().as_structured_llm(Weather)
+    stream = await structured.astream_chat([ChatMessage(role="user", content="Rome: 25 degrees.")])
+    chunks = [chunk async for chunk in stream]
+    assert len(chunks) > 1
+    assert all(isinstance(chunk.raw, BaseModel) for chunk in chunks)
+    assert chunks[-1].raw == Weather(city="Rome", temperature_c=25)
