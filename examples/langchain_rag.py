@@ -13,6 +13,7 @@ followed by the guides it used.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from _common import (
@@ -136,19 +137,18 @@ def main(argv: list[str] | None = None) -> int:
         llm = ChatOVHResponses(model=args.model, base_url=conn.base_url, temperature=0)
         documents = to_documents(guide_sections())
         path, name = index_location("langchain", conn, [d.page_content for d in documents])
-        client = QdrantClient(path=path)
-        store = build_store(client, name, embeddings, documents)
-        say(f"Q: {args.question}")
-        say("A: ", end="")
-        documents: list[Document] = []
-        for chunk in rag_chain(store, llm, k=args.k).stream(args.question):
-            documents = chunk.get("documents", documents)
-            say(chunk.get("answer", ""), end="")
+        with closing(QdrantClient(path=path)) as client:
+            store = build_store(client, name, embeddings, documents)
+            say(f"Q: {args.question}")
+            say("A: ", end="")
+            retrieved: list[Document] = []
+            for chunk in rag_chain(store, llm, k=args.k).stream(args.question):
+                retrieved = chunk.get("documents", retrieved)
+                say(chunk.get("answer", ""), end="")
         say()
         say("Sources:")
-        for source in sources(documents):
+        for source in sources(retrieved):
             say(f"  - {source}")
-        client.close()
     return 0
 
 

@@ -14,6 +14,7 @@ earlier turns in view.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 from _common import (
@@ -125,12 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         documents = load_documents()
         path, name = index_location("llama-index", conn, [d.text for d in documents])
-        client = QdrantClient(path=path)
-        index = build_index(client, name, documents)
-        ask(index, args.question, args.k)
-        if not args.no_chat:
-            converse(index, FOLLOW_UPS, args.k)
-        client.close()
+        with closing(QdrantClient(path=path)) as client:
+            index = build_index(client, name, documents)
+            ask(index, args.question, args.k)
+            if not args.no_chat:
+                converse(index, FOLLOW_UPS, args.k)
     return 0
 
 
