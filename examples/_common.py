@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import importlib.util
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 EXAMPLES_DIR = Path(__file__).resolve().parent
 DOCS_DIR = EXAMPLES_DIR.parent / "docs"
 DEFAULT_EMBEDDING_MODEL = "bge-m3"
+INDEX_DIR_VARIABLE = "OVH_RESPONSES_EXAMPLES_INDEX"
+"""Where the RAG examples keep their vector index (default: ~/.cache/ovh-responses-examples)."""
 
 T = TypeVar("T")
 
@@ -75,23 +80,53 @@ def connect(args: argparse.Namespace, *, err: TextIO | None = None) -> Iterator[
         yield Connection(endpoint.base_url, local=True)
 
 
-class ProgressBar:
-    """A one-line progress bar on a terminal stream: ``[#####.....] 5/10 label``."""
+FRAMEWORK_MODULES = {"langchain": "langchain_core", "llama-index": "llama_index.core"}
 
-    def __init__(self, total: int, label: str, *, width: int = 30, out: TextIO | None = None):
-        self.total = max(total, 1)
-        self.label = label
-        self.width = width
-        self.out = out or sys.stderr
-        self.done = 0
 
-    def advance(self, count: int = 1) -> None:
-        self.done = min(self.done + count, self.total)
-        filled = self.width * self.done // self.total
-        bar = "#" * filled + "." * (self.width - filled)
-        end = "\n" if self.done >= self.total else ""
-        print(f"\r[{bar}] {self.done}/{self.total} {self.label}", end=end, file=self.out)
-        self.out.flush()
+def installed_frameworks() -> list[str]:
+    """The frameworks whose adapter can be imported here (an example runs on those)."""
+    return [name for name, module in FRAMEWORK_MODULES.items() if _importable(module)]
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # the parent package is missing
+        return False
+
+
+def add_framework_option(parser: argparse.ArgumentParser) -> None:
+    """``--framework``: one framework, or ``both``; by default every one that is installed."""
+    found = installed_frameworks()
+    parser.add_argument(
+        "--framework",
+        choices=[*FRAMEWORK_MODULES, "both"],
+        default="both" if len(found) == len(FRAMEWORK_MODULES) else (found or ["both"])[0],
+        help="(default: every installed framework)",
+    )
+
+
+def chosen_frameworks(choice: str) -> list[str]:
+    return list(FRAMEWORK_MODULES) if choice == "both" else [choice]
+
+
+def index_dir() -> Path:
+    """The folder of the RAG examples' persistent vector index."""
+    chosen = os.environ.get(INDEX_DIR_VARIABLE)
+    if chosen:
+        return Path(chosen)
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "ovh-responses-examples"
+
+
+def index_location(framework: str, conn: Connection, texts: Sequence[str]) -> tuple[str, str]:
+    """The folder of ``framework``'s vector store, and the collection for this corpus: one per
+    embedding model, endpoint kind and corpus version, so that a changed guide or another
+    endpoint gets an index of its own and the same ones reuse theirs."""
+    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:12]
+    where = "local" if conn.local else "ovh"
+    name = f"{framework}-{DEFAULT_EMBEDDING_MODEL}-{where}-{digest}"
+    return str(index_dir() / framework), name
 
 
 def batched(items: Sequence[T], size: int) -> Iterator[list[T]]:

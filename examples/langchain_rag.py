@@ -1,8 +1,9 @@
 """Ask the docs: retrieval-augmented answers over docs/ with LangChain (LCEL).
 
-The guides in docs/ are split at their headings, embedded with OVHEmbeddings into an in-memory
-vector store, and the sections closest to the question are handed to ChatOVHResponses, whose
-answer is streamed to the terminal followed by the guides it used.
+The guides in docs/ are split at their headings, embedded with OVHEmbeddings into Qdrant (an
+embedded vector store kept on disk, so a second run does not embed again), and the sections
+closest to the question are handed to ChatOVHResponses, whose answer is streamed to the terminal
+followed by the guides it used.
 
   python examples/langchain_rag.py
   python examples/langchain_rag.py "How do I use a proxy or custom certificates?"
@@ -12,15 +13,16 @@ answer is streamed to the terminal followed by the guides it used.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from _common import (
     DEFAULT_EMBEDDING_MODEL,
-    ProgressBar,
     Section,
     batched,
     connect,
     guide_sections,
+    index_location,
     make_parser,
     say,
 )
@@ -28,7 +30,10 @@ from langchain_core.documents import Document
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda, RunnableParallel, RunnablePassthrough
-from langchain_core.vectorstores import InMemoryVectorStore
+from langchain_qdrant import QdrantVectorStore
+from qdrant_client import QdrantClient
+from qdrant_client.models import Distance, PointStruct, VectorParams
+from tqdm import tqdm
 
 from langchain_ovh_responses import ChatOVHResponses, OVHEmbeddings
 from ovh_responses.settings import DEFAULT_MODEL
@@ -61,15 +66,36 @@ def to_documents(sections: list[Section]) -> list[Document]:
     ]
 
 
-def build_store(embeddings: OVHEmbeddings, documents: list[Document]) -> InMemoryVectorStore:
-    """The vector store, filled a batch at a time so that progress can be shown."""
-    store = InMemoryVectorStore(embedding=embeddings)
-    progress = ProgressBar(len(documents), "sections embedded")
-    # Few, large batches: the anonymous tier allows 2 requests a minute per model.
-    for batch in batched(documents, 32):
-        store.add_documents(batch)
-        progress.advance(len(batch))
-    return store
+def build_store(
+    client: QdrantClient, name: str, embeddings: OVHEmbeddings, documents: list[Document]
+) -> QdrantVectorStore:
+    """The collection ``name``, embedded only if it is not there yet (a batch at a time, with
+    a progress bar): a second run reads it back without a request."""
+    if client.collection_exists(name) and client.count(name).count == len(documents):
+        print(f"[index {name} read from disk]", file=sys.stderr)
+    else:
+        client.delete_collection(name)  # what an interrupted run left, if anything
+        # Few, large batches: the anonymous tier allows 2 requests a minute per model.
+        with tqdm(total=len(documents), desc="sections embedded", unit="section") as bar:
+            for start, batch in enumerate(batched(documents, 32)):
+                vectors = embeddings.embed_documents([d.page_content for d in batch])
+                if start == 0:
+                    params = VectorParams(size=len(vectors[0]), distance=Distance.COSINE)
+                    client.create_collection(name, vectors_config=params)
+                client.upsert(name, points=_points(start * 32, batch, vectors))
+                bar.update(len(batch))
+    # No validation: it would embed a probe text, one more request on the anonymous tier.
+    return QdrantVectorStore(client, name, embeddings, validate_collection_config=False)
+
+
+def _points(first: int, batch: list[Document], vectors: list[list[float]]) -> list[PointStruct]:
+    """Points in the payload layout QdrantVectorStore reads."""
+    return [
+        PointStruct(
+            id=first + i, vector=v, payload={"page_content": d.page_content, "metadata": d.metadata}
+        )
+        for i, (d, v) in enumerate(zip(batch, vectors, strict=True))
+    ]
 
 
 def format_context(documents: list[Document]) -> str:
@@ -77,7 +103,7 @@ def format_context(documents: list[Document]) -> str:
     return "\n\n".join(f"[{n}]\n{d.metadata['body']}" for n, d in enumerate(documents, 1))
 
 
-def rag_chain(store: InMemoryVectorStore, llm: ChatOVHResponses, k: int = 3) -> Runnable[str, Any]:
+def rag_chain(store: QdrantVectorStore, llm: ChatOVHResponses, k: int = 3) -> Runnable[str, Any]:
     """question -> {"question", "documents", "answer"}; streaming yields the documents first,
     then the answer piece by piece."""
     retriever = store.as_retriever(search_kwargs={"k": k})
@@ -109,16 +135,19 @@ def main(argv: list[str] | None = None) -> int:
     with connect(args) as conn:
         embeddings = OVHEmbeddings(model=DEFAULT_EMBEDDING_MODEL, base_url=conn.base_url)
         llm = ChatOVHResponses(model=args.model, base_url=conn.base_url, temperature=0)
-        store = build_store(embeddings, to_documents(guide_sections()))
-        say(f"Q: {args.question}")
-        say("A: ", end="")
-        documents: list[Document] = []
-        for chunk in rag_chain(store, llm, k=args.k).stream(args.question):
-            documents = chunk.get("documents", documents)
-            say(chunk.get("answer", ""), end="")
+        documents = to_documents(guide_sections())
+        path, name = index_location("langchain", conn, [d.page_content for d in documents])
+        with closing(QdrantClient(path=path)) as client:
+            store = build_store(client, name, embeddings, documents)
+            say(f"Q: {args.question}")
+            say("A: ", end="")
+            retrieved: list[Document] = []
+            for chunk in rag_chain(store, llm, k=args.k).stream(args.question):
+                retrieved = chunk.get("documents", retrieved)
+                say(chunk.get("answer", ""), end="")
         say()
         say("Sources:")
-        for source in sources(documents):
+        for source in sources(retrieved):
             say(f"  - {source}")
     return 0
 

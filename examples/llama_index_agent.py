@@ -1,10 +1,12 @@
-"""A LlamaIndex FunctionAgent on OVHResponses with a calculator and a model catalog.
+"""A LlamaIndex AgentWorkflow on OVHResponses: a FunctionAgent with a calculator and a model
+catalog.
 
-The agent's event stream shows each tool call and its result as they happen, then the answer as
-it is written.
+The workflow's event stream shows each tool call and its result as they happen, then the answer
+as it is written. One memory is carried from run to run, so every question asked here continues
+the same conversation.
 
   python examples/llama_index_agent.py
-  python examples/llama_index_agent.py 'Use the calculator: what is "2 ** 16 - 1"?'
+  python examples/llama_index_agent.py 'Use the calculator: what is "2 ** 16 - 1"?' 'And "2 ** 8"?'
   python examples/llama_index_agent.py --endpoint ovh --model Mistral-Small-3.2-24B-Instruct-2506
 """
 
@@ -20,10 +22,12 @@ from _tools import calculator, model_catalog
 from llama_index.core.agent.workflow import (
     AgentOutput,
     AgentStream,
+    AgentWorkflow,
     FunctionAgent,
     ToolCall,
     ToolCallResult,
 )
+from llama_index.core.memory import Memory
 from llama_index.core.tools import BaseTool, FunctionTool
 
 from llama_index_ovh_responses import OVHResponses
@@ -42,17 +46,24 @@ SYSTEM = (
 )
 
 
-def make_agent(llm: OVHResponses) -> FunctionAgent:
+def make_workflow(llm: OVHResponses) -> AgentWorkflow:
     tools: list[BaseTool | Callable[..., Any]] = [
         FunctionTool.from_defaults(calculator),
         FunctionTool.from_defaults(model_catalog),
     ]
-    return FunctionAgent(tools=tools, llm=llm, system_prompt=SYSTEM)
+    agent = FunctionAgent(
+        name="assistant",
+        description="Does arithmetic and knows the model catalog.",
+        tools=tools,
+        llm=llm,
+        system_prompt=SYSTEM,
+    )
+    return AgentWorkflow(agents=[agent], root_agent="assistant")
 
 
-async def run_agent(agent: FunctionAgent, question: str) -> str:
-    """Run the agent, printing its tool calls, their results and the streamed answer."""
-    handler = agent.run(user_msg=question)
+async def run_agent(workflow: AgentWorkflow, question: str, memory: Memory) -> str:
+    """Run the workflow, printing its tool calls, their results and the streamed answer."""
+    handler = workflow.run(user_msg=question, memory=memory)
     async for event in handler.stream_events():
         if isinstance(event, ToolCallResult):
             say(f"  <- {event.tool_output.content}")
@@ -67,13 +78,21 @@ async def run_agent(agent: FunctionAgent, question: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser(__doc__, model=DEFAULT_MODEL)
-    parser.add_argument("question", nargs="?", default=DEFAULT_QUESTION)
+    parser.add_argument("questions", nargs="*", default=[DEFAULT_QUESTION])
     args = parser.parse_args(argv)
     with connect(args) as conn:
         llm = OVHResponses(args.model, api_base=conn.base_url, temperature=0)
-        say(f"Q: {args.question}")
-        answer = asyncio.run(run_agent(make_agent(llm), args.question))
-    return 0 if answer else 1
+        answers = asyncio.run(ask_all(make_workflow(llm), args.questions))
+    return 0 if all(answers) else 1
+
+
+async def ask_all(workflow: AgentWorkflow, questions: list[str]) -> list[str]:
+    memory = Memory.from_defaults(session_id="example", token_limit=40000)
+    answers = []
+    for question in questions:
+        say(f"Q: {question}")
+        answers.append(await run_agent(workflow, question, memory))
+    return answers
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Ask the docs with LlamaIndex: a VectorStoreIndex over docs/, a query engine, a chat engine.
 
 Settings.llm is OVHResponses and Settings.embed_model is OVHEmbedding. The guides are indexed by
-section; the query engine streams an answer and lists the sections it drew on; then a chat
-engine holds a short conversation: each turn retrieves sections for the new message and
-answers with the earlier turns in view.
+section in Qdrant, an embedded vector store kept on disk (a second run does not embed again);
+the query engine streams an answer and lists the sections it drew on; then a chat engine holds
+a short conversation: each turn retrieves sections for the new message and answers with the
+earlier turns in view.
 
   python examples/llama_index_rag.py
   python examples/llama_index_rag.py "What does RateLimitError mean?"
@@ -13,12 +14,22 @@ answers with the earlier turns in view.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING
 
-from _common import DEFAULT_EMBEDDING_MODEL, connect, guide_sections, make_parser, say
-from llama_index.core import Document, Settings, VectorStoreIndex
+from _common import (
+    DEFAULT_EMBEDDING_MODEL,
+    connect,
+    guide_sections,
+    index_location,
+    make_parser,
+    say,
+)
+from llama_index.core import Document, Settings, StorageContext, VectorStoreIndex
 from llama_index.core.chat_engine.types import ChatMode
 from llama_index.core.node_parser import SentenceSplitter
+from llama_index.vector_stores.qdrant import QdrantVectorStore
+from qdrant_client import QdrantClient
 
 from llama_index_ovh_responses import OVHEmbedding, OVHResponses
 from ovh_responses.settings import DEFAULT_MODEL
@@ -47,10 +58,20 @@ def load_documents() -> list[Document]:
     ]
 
 
-def build_index(documents: list[Document]) -> VectorStoreIndex:
+def build_index(client: QdrantClient, name: str, documents: list[Document]) -> VectorStoreIndex:
+    """The index in Qdrant (an embedded store kept on disk): read back when this corpus was
+    embedded before, else built with a progress bar."""
+    store = QdrantVectorStore(collection_name=name, client=client)
+    if client.collection_exists(name) and client.count(name).count > 0:
+        print(f"[index {name} read from disk]", file=sys.stderr)
+        return VectorStoreIndex.from_vector_store(store)
+    client.delete_collection(name)  # what an interrupted run left, if anything
     splitter = SentenceSplitter(chunk_size=512, chunk_overlap=32)
     return VectorStoreIndex.from_documents(
-        documents, transformations=[splitter], show_progress=True
+        documents,
+        storage_context=StorageContext.from_defaults(vector_store=store),
+        transformations=[splitter],
+        show_progress=True,
     )
 
 
@@ -103,10 +124,13 @@ def main(argv: list[str] | None = None) -> int:
         Settings.embed_model = OVHEmbedding(
             DEFAULT_EMBEDDING_MODEL, api_base=conn.base_url, embed_batch_size=32
         )
-        index = build_index(load_documents())
-        ask(index, args.question, args.k)
-        if not args.no_chat:
-            converse(index, FOLLOW_UPS, args.k)
+        documents = load_documents()
+        path, name = index_location("llama-index", conn, [d.text for d in documents])
+        with closing(QdrantClient(path=path)) as client:
+            index = build_index(client, name, documents)
+            ask(index, args.question, args.k)
+            if not args.no_chat:
+                converse(index, FOLLOW_UPS, args.k)
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from typing import Literal
 
-from _common import connect, make_parser, say
+from _common import add_framework_option, chosen_frameworks, connect, make_parser, say
 from pydantic import BaseModel, Field
 
 from ovh_responses.settings import DEFAULT_MODEL
@@ -66,11 +66,9 @@ EXTRACTORS = {"langchain": extract_with_langchain, "llama-index": extract_with_l
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser(__doc__, model=DEFAULT_MODEL)
     parser.add_argument("text", nargs="?", default=DEFAULT_TEXT, help="the text to read")
-    parser.add_argument(
-        "--framework", choices=[*EXTRACTORS, "both"], default="both", help="(default: both)"
-    )
+    add_framework_option(parser)
     args = parser.parse_args(argv)
-    frameworks = list(EXTRACTORS) if args.framework == "both" else [args.framework]
+    frameworks = chosen_frameworks(args.framework)
     with connect(args) as conn:
         say(f"Text: {args.text}")
         for name in frameworks:

@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _common import connect, make_parser, say
+from _common import add_framework_option, chosen_frameworks, connect, make_parser, say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -98,11 +98,9 @@ DESCRIBERS = {"langchain": describe_with_langchain, "llama-index": describe_with
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser(__doc__, model=VISION_MODEL)
     parser.add_argument("--image", type=Path, help="an image file (default: a generated PNG)")
-    parser.add_argument(
-        "--framework", choices=[*DESCRIBERS, "both"], default="both", help="(default: both)"
-    )
+    add_framework_option(parser)
     args = parser.parse_args(argv)
-    frameworks = list(DESCRIBERS) if args.framework == "both" else [args.framework]
+    frameworks = chosen_frameworks(args.framework)
     with tempfile.TemporaryDirectory() as tmp, connect(args) as conn:
         image = args.image or sample_image(Path(tmp))
         say(f"Image: {image.name} ({image.stat().st_size} bytes), model {args.model}")

@@ -8,6 +8,7 @@ A refusal raises :class:`~langchain_ovh_responses._errors.OVHRefusalError` (a La
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -26,6 +27,7 @@ from ovh_responses.structured import (
     JSON_OBJECT_FORMAT,
     parse_json_output,
     parse_partial_json,
+    response_format_param,
 )
 from ovh_responses.structured import text_format as core_text_format
 
@@ -35,7 +37,12 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
     from openai.types.responses import ResponseFormatTextConfigParam
 
-__all__ = ["Method", "StructuredOutputParser", "structured_runnable"]
+__all__ = [
+    "Method",
+    "StructuredOutputParser",
+    "response_format_text_format",
+    "structured_runnable",
+]
 
 Method = Literal["json_schema", "function_calling", "json_mode"]
 
@@ -172,6 +179,26 @@ def text_format(
     """``text.format`` for ``schema``; strict (the schema made strict) unless ``strict=False``."""
     json_schema = convert_to_json_schema(cast("Any", schema))
     return core_text_format(json_schema, strict=strict is not False)
+
+
+def response_format_text_format(
+    response_format: object, strict: bool | None = None
+) -> ResponseFormatTextConfigParam:
+    """``text.format`` for a ``response_format`` in any shape ``ChatOpenAI`` takes: chat
+    completions' ``json_schema`` / ``json_object`` / ``text`` dicts (as LangChain agents'
+    ``ProviderStrategy`` sends them), a Responses ``text.format``, a bare JSON schema, a
+    pydantic model or a TypedDict. Schemas given as classes or bare JSON are strict unless
+    ``strict=False``; dicts say themselves whether they are strict."""
+    if isinstance(response_format, Mapping):
+        known = response_format_param(response_format)
+        return known if known is not None else text_format(dict(response_format), strict)
+    if isinstance(response_format, type):
+        return text_format(response_format, strict)
+    raise ValueError(
+        f"response_format must be a dict, a pydantic model or a TypedDict, not "
+        f"{type(response_format).__name__}; e.g. response_format={{'type': 'json_schema', "
+        "'json_schema': {'name': ..., 'schema': {...}}}} or response_format=MyModel."
+    )
 
 
 def _is_pydantic(schema: object) -> bool:

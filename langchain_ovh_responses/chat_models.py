@@ -3,10 +3,12 @@ model."""
 
 from __future__ import annotations
 
+import math
 from contextlib import aclosing, closing
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.language_models import BaseChatModel, LangSmithParams
+from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
@@ -15,7 +17,11 @@ from langchain_ovh_responses._errors import langchain_errors
 from langchain_ovh_responses._inputs import messages_to_input
 from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_message
 from langchain_ovh_responses._streaming import ChunkStream
-from langchain_ovh_responses._structured import Method, structured_runnable
+from langchain_ovh_responses._structured import (
+    Method,
+    response_format_text_format,
+    structured_runnable,
+)
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses._arguments import checked, spellings
 from ovh_responses.request import build_request
@@ -36,9 +42,11 @@ if TYPE_CHECKING:
         CallbackManagerForLLMRun,
     )
     from langchain_core.language_models import LanguageModelInput
+    from langchain_core.language_models.chat_models import _ChatModelBinding
     from langchain_core.language_models.model_profile import ModelProfile as LCModelProfile
     from langchain_core.messages import AIMessage, BaseMessage
     from langchain_core.runnables import Runnable
+    from openai.types.responses import ResponseFormatTextConfigParam
     from openai.types.responses.response_create_params import ResponseCreateParams
     from openai.types.shared_params import Reasoning
 
@@ -49,6 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["ChatOVHResponses"]
 
 Route = Literal["auto", "responses", "chat_completions"]
+CHARS_PER_TOKEN = 4.0
+"""The offline token estimate's ratio (OpenAI's rule of thumb for English text)."""
 
 _EXTRA_FIELDS_HINT = "Extra request-body fields go in model_kwargs={...}."
 
@@ -99,7 +109,9 @@ class ChatOVHResponses(BaseChatModel):
     http_async_client: Any | None = Field(default=None, exclude=True)
     """An ``httpx2.AsyncClient`` for async calls (the caller closes it)."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
-    """Extra request-body fields, merged last (``store`` and stateful fields are refused)."""
+    """Extra request-body fields, merged last (``store`` and stateful fields are refused). A
+    ``response_format`` here, in ``bind``, ``bind_tools`` or a call, in any shape ``ChatOpenAI``
+    takes, is sent as ``text.format``."""
     streaming: bool = False
     """Stream even when called with ``invoke``."""
     strict: bool = False
@@ -111,6 +123,8 @@ class ChatOVHResponses(BaseChatModel):
     there (known from their profile, or learned from the server's answer); or one route."""
 
     _client: ResponsesClient = PrivateAttr()
+    _extra_body: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _text_format: ResponseFormatTextConfigParam | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -122,6 +136,15 @@ class ChatOVHResponses(BaseChatModel):
     @model_validator(mode="after")
     def _make_client(self) -> Self:
         self._client = connect(self)
+        return self
+
+    @model_validator(mode="after")
+    def _read_response_format(self) -> Self:
+        """A ``response_format`` in ``model_kwargs`` becomes ``text.format``, once."""
+        extra = dict(self.model_kwargs)
+        if "response_format" in extra:
+            self._text_format = response_format_text_format(extra.pop("response_format"))
+        self._extra_body = extra
         return self
 
     # ----- what the model is --------------------------------------------------------------
@@ -223,6 +246,9 @@ class ChatOVHResponses(BaseChatModel):
     ) -> ResponseCreateParams:
         kw = dict(kwargs)
         kw.pop("stream", None)
+        text_format = kw.pop("text_format", self._text_format)
+        if "response_format" in kw:
+            text_format = response_format_text_format(kw.pop("response_format"))
         max_tokens = kw.pop("max_tokens", kw.pop("max_output_tokens", self.max_tokens))
         return build_request(
             model=kw.pop("model", self.model),
@@ -235,9 +261,9 @@ class ChatOVHResponses(BaseChatModel):
             top_p=kw.pop("top_p", self.top_p),
             max_output_tokens=max_tokens,
             reasoning=self._reasoning(kw.pop("reasoning", None), kw.pop("reasoning_effort", None)),
-            text_format=kw.pop("text_format", None),
+            text_format=text_format,
             stream=stream,
-            extra={**self.model_kwargs, **kw},
+            extra={**self._extra_body, **kw},
             strict=self.strict,
         )
 
@@ -306,6 +332,29 @@ class ChatOVHResponses(BaseChatModel):
                     if chunks.finished:
                         return
 
+    # ----- token counting (offline estimate) -----------------------------------------------
+
+    def get_num_tokens(self, text: str) -> int:
+        """An estimate: one token per ``CHARS_PER_TOKEN`` characters (no tokenizer download).
+        See :meth:`get_num_tokens_from_messages`."""
+        return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """An offline estimate of the prompt's tokens, for ``trim_messages`` and
+        summarization: LangChain's ``count_tokens_approximately`` (4 characters a token, 3 per
+        message, tools included). When an answer in ``messages`` carries the usage the server
+        reported and that count is higher, the estimate is raised towards it (by at most a
+        quarter). It is OpenAI's rule of thumb for English prose, not the model's tokenizer:
+        code and non-Latin scripts take more tokens per character; leave a margin."""
+        return count_tokens_approximately(
+            messages,
+            chars_per_token=CHARS_PER_TOKEN,
+            tools=list(tools) if tools else None,
+            use_usage_metadata_scaling=True,
+        )
+
     # ----- tools and structured output ----------------------------------------------------
 
     def bind_tools(
@@ -318,14 +367,28 @@ class ChatOVHResponses(BaseChatModel):
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
         """Bind function tools. ``tool_choice``: ``"auto"``, ``"none"``, ``"required"`` /
-        ``"any"`` / ``True``, a tool's name, or a dict. ``strict=True`` sends strict schemas."""
+        ``"any"`` / ``True``, a tool's name, or a dict. ``strict=True`` sends strict schemas.
+        A ``response_format`` (as ``ChatOpenAI`` takes it) is sent as ``text.format``."""
         formatted = [to_function_tool(tool, strict=strict) for tool in tools]
         choice = tool_choice_param(tool_choice, [tool["name"] for tool in formatted])
         if choice is not None:
             kwargs["tool_choice"] = choice
         if parallel_tool_calls is not None:
             kwargs["parallel_tool_calls"] = parallel_tool_calls
-        return super().bind(tools=formatted, **kwargs)
+        if "response_format" in kwargs:
+            kwargs["text_format"] = response_format_text_format(
+                kwargs.pop("response_format"), strict
+            )
+        if formatted:  # an agent without tools binds none: send no empty list
+            kwargs["tools"] = formatted
+        return self.bind(**kwargs)
+
+    def bind(self, **kwargs: Any) -> _ChatModelBinding:
+        """Bind call arguments; a ``response_format`` (as ``ChatOpenAI`` takes it) is turned
+        into ``text.format`` here, once."""
+        if "response_format" in kwargs:
+            kwargs["text_format"] = response_format_text_format(kwargs.pop("response_format"))
+        return super().bind(**kwargs)
 
     def with_structured_output(
         self,

@@ -116,7 +116,12 @@ def finish_result(result: Result, adaptation: Adaptation) -> Result:
         result = structured_from_tool(result, adaptation.structured_tool)
     if adaptation.single_tool_call:
         result = keep_first_call(result)
-    if adaptation.json_schema is not None and not result.is_incomplete:
+    # An answer that calls tools (an agent's step before its structured answer) has no JSON.
+    if (
+        adaptation.json_schema is not None
+        and not result.is_incomplete
+        and not result.function_calls
+    ):
         check_json_schema(result, adaptation.json_schema)
     check_required_tool(result, adaptation.required_choice)
     return result

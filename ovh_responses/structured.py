@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from ovh_responses.errors import StructuredOutputError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from openai.types.responses import ResponseFormatTextJSONSchemaConfigParam
+    from openai.types.responses import (
+        ResponseFormatTextConfigParam,
+        ResponseFormatTextJSONSchemaConfigParam,
+    )
     from openai.types.shared_params import ResponseFormatJSONObject
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "json_schema_format",
     "parse_json_output",
     "parse_partial_json",
+    "response_format_param",
     "schema_name",
     "text_format",
 ]
@@ -74,6 +77,32 @@ def text_format(
         strict=strict,
         description=description if isinstance(description, str) else None,
     )
+
+
+def response_format_param(value: Mapping[str, Any]) -> ResponseFormatTextConfigParam | None:
+    """``text.format`` for a ``response_format`` in the wire shapes OpenAI's clients accept:
+    chat completions' ``{"type": "json_schema", "json_schema": {"name", "schema", "strict"}}``,
+    its inner ``{"name", "schema"}``, ``{"type": "json_object"}``, ``{"type": "text"}``, or a
+    Responses ``text.format`` already. ``None`` for anything else (a bare JSON schema, which a
+    framework turns into a format itself)."""
+    kind = value.get("type")
+    if kind == "json_schema" and isinstance(value.get("json_schema"), Mapping):
+        return _chat_json_schema(value["json_schema"])
+    if kind == "json_schema" or kind in ("json_object", "text"):
+        return cast("ResponseFormatTextConfigParam", dict(value))
+    if "name" in value and isinstance(value.get("schema"), Mapping):
+        return _chat_json_schema(value)
+    return None
+
+
+def _chat_json_schema(spec: Mapping[str, Any]) -> ResponseFormatTextJSONSchemaConfigParam:
+    """Chat completions' ``json_schema`` object -> the flat ``text.format``; strict only when it
+    says so (then the schema is put in OpenAI's strict form), as chat completions reads it."""
+    strict = spec.get("strict") is True
+    fmt = text_format(spec["schema"], strict=strict, name=str(spec.get("name") or "output"))
+    if isinstance(spec.get("description"), str):
+        fmt["description"] = spec["description"]
+    return fmt
 
 
 def parse_partial_json(text: str) -> object | None:

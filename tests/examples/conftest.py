@@ -32,3 +32,9 @@ def _restore_llama_index_settings():
     saved = (Settings._llm, Settings._embed_model)
     yield
     Settings._llm, Settings._embed_model = saved
+
+
+@pytest.fixture(autouse=True)
+def _index_in_a_temporary_folder(tmp_path, monkeypatch):
+    """The RAG examples keep their vector index on disk: each test gets a fresh folder."""
+    monkeypatch.setenv("OVH_RESPONSES_EXAMPLES_INDEX", str(tmp_path / "index"))

@@ -57,3 +57,20 @@ def test_calculator_refuses_what_is_not_arithmetic(expression):
 def test_model_catalog_lookup():
     assert json.loads(model_catalog("Qwen2.5-VL-72B-Instruct"))["tools"] is False
     assert model_catalog("GPT-4").startswith("Error:")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("example", [langchain_agent, llama_index_agent])
+def test_agent_keeps_the_conversation_across_questions(example, endpoint, capsys):
+    first = 'Using the calculator, what is "2 ** 4"?'
+    assert example.main(["--base-url", endpoint.base_url, first, "Reply with exactly: done"]) == 0
+    out = capsys.readouterr().out
+    assert '-> calculator({"expression": "2 ** 4"})' in out
+    assert out.strip().splitlines()[-1] == "done"
+    bodies = endpoint.bodies("/v1/responses")
+    assert len(bodies) == 3  # the call, its answer, then the second question
+    last = bodies[-1]["input"]
+    texts = [str(item.get("content")) for item in last if item.get("role") == "user"]
+    assert len(texts) == 2
+    assert "2 ** 4" in texts[0]
+    assert "done" in texts[1]
+    assert any(item.get("type") == "function_call_output" for item in last)

@@ -75,3 +75,25 @@ def test_generated_png_has_the_pixels_asked_for():
     assert rows == b"\x00" + bytes([0, 0, 7, 1, 0, 7, 2, 0, 7]) + b"\x00" + bytes(
         [0, 1, 7, 1, 1, 7, 2, 1, 7]
     )
+
+
+@pytest.mark.parametrize(
+    ("missing", "used"), [("llama_index.core", "langchain"), ("langchain_core", "llama-index")]
+)
+@pytest.mark.parametrize("example", [structured_extraction, vision])
+def test_with_one_framework_installed_the_example_uses_it(
+    example, missing, used, endpoint, capsys, monkeypatch
+):
+    """Installed with one framework's extra, an example runs on that one, not both."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return None if name == missing else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    assert example.main(["--base-url", endpoint.base_url]) == 0
+    out = capsys.readouterr().out
+    assert re.findall(r"^(langchain|llama-index):", out, re.M) == [used]
+    assert len(endpoint.bodies("/v1/responses")) == 1

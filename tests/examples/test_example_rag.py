@@ -107,3 +107,29 @@ def test_llama_index_chat_sends_the_earlier_turns(endpoint, capsys):
     history = str(last["input"])
     assert "Which environment variable sets the base URL?" in history
     assert "What is the default timeout" in history
+
+
+def _embedded_texts(endpoint) -> list[str]:
+    batches = [r.body["input"] for r in endpoint.requests_to("/v1/embeddings")]
+    return [t for batch in batches for t in (batch if isinstance(batch, list) else [batch])]
+
+
+@pytest.mark.parametrize("example", [langchain_rag, llama_index_rag])
+def test_rag_second_run_reads_the_index_from_disk(example, endpoint, capsys):
+    """The anonymous tier allows 2 requests a minute: a second run embeds only the question."""
+    question = "Which environment variable holds the API key?"
+    assert example.main(["--base-url", endpoint.base_url, question, *_no_chat(example)]) == 0
+    first = capsys.readouterr()
+    assert len(_embedded_texts(endpoint)) > 10  # the corpus
+    endpoint.clear()
+
+    assert example.main(["--base-url", endpoint.base_url, question, *_no_chat(example)]) == 0
+    second = capsys.readouterr()
+    assert _embedded_texts(endpoint) == [question]
+    assert "read from disk" in second.err
+    assert _answer(second.out) == _answer(first.out)
+    assert _sources(second.out) == _sources(first.out)
+
+
+def _no_chat(example) -> list[str]:
+    return ["--no-chat"] if example is llama_index_rag else []
