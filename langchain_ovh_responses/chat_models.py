@@ -19,7 +19,7 @@ from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
-from ovh_responses.tools import tool_choice_param
+from ovh_responses.wire.tools import tool_choice_param
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from langchain_ovh_responses._tools import ToolLike
     from ovh_responses.client import ResponsesClient
-    from ovh_responses.profiles import ModelInfo
+    from ovh_responses.fitting.profiles import ModelInfo
 
 __all__ = ["ChatOVHResponses"]
 
@@ -347,7 +347,7 @@ class ChatOVHResponses(BaseChatModel):
 
 def langchain_profile(model: str) -> LCModelProfile:
     """LangChain's model profile, from the core's profile of ``model``'s family."""
-    from ovh_responses.profiles import profile_for
+    from ovh_responses.fitting.profiles import profile_for
 
     profile = profile_for(model)
     found: LCModelProfile = {

@@ -33,7 +33,7 @@ from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses.errors import RequestRejected
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
-from ovh_responses.tools import tool_choice_param
+from ovh_responses.wire.tools import tool_choice_param
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams
 
     from ovh_responses.client import ResponsesClient
-    from ovh_responses.profiles import ModelInfo, ModelProfile
+    from ovh_responses.fitting.profiles import ModelInfo, ModelProfile
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class OVHResponses(NativeStructuredLLM):
     def profile(self) -> ModelProfile:
         """The model's capabilities, with the server's context length once the endpoint's
         models were listed (:meth:`list_models`)."""
-        from ovh_responses.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
+        from ovh_responses.fitting.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
 
         profile = CATALOG.cached_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW

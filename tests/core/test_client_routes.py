@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from ovh_responses.adapt import forget_warnings
 from ovh_responses.client import ResponsesClient
 from ovh_responses.errors import (
     BadRequestError,
@@ -21,13 +20,14 @@ from ovh_responses.errors import (
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.learned import LEARNED
-from ovh_responses.profiles import CATALOG
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.request import forget_warnings
 from ovh_responses.request import build_request
-from ovh_responses.structured import json_schema_format
 from ovh_responses.testing import LocalEndpoint, ModelSpec
-from ovh_responses.tools import function_tool
 from ovh_responses.types import Delta, Done, TextDelta, ToolCallStart
+from ovh_responses.wire.structured import json_schema_format
+from ovh_responses.wire.tools import function_tool
 
 WEATHER = function_tool(
     "get_weather",

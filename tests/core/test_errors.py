@@ -337,7 +337,7 @@ def test_a_traceback_never_shows_the_key_echoed_by_the_server(endpoint: LocalEnd
 def test_a_mid_stream_error_on_the_chat_route_never_shows_the_key() -> None:
     import httpx2
 
-    from ovh_responses.chat_fallback import iter_chat_deltas
+    from ovh_responses.chat.request import iter_chat_deltas
 
     def chunks() -> Iterator[Any]:
         request = httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions")

@@ -11,10 +11,10 @@ from ovh_responses.errors import RequiredToolNotCalledError
 
 _DEFERRED = (
     "openai",
-    "ovh_responses.routing",
-    "ovh_responses.adapt",
-    "ovh_responses.chat_fallback",
-    "ovh_responses.profiles",
+    "ovh_responses.fitting.routing",
+    "ovh_responses.fitting.request",
+    "ovh_responses.chat.request",
+    "ovh_responses.fitting.profiles",
 )
 
 

@@ -13,14 +13,14 @@ from ovh_responses.errors import (
     OVHCompatibilityWarning,
     translate,
 )
-from ovh_responses.profiles import (
+from ovh_responses.fitting.profiles import (
     DEFAULT_CONTEXT_WINDOW,
     DEFAULT_PROFILE,
     ModelCatalog,
     model_info,
     profile_for,
 )
-from ovh_responses.testing.models import CATALOG as LOCAL_CATALOG
+from ovh_responses.testing.protocol.models import CATALOG as LOCAL_CATALOG
 
 # The chat models of OVHcloud's catalog: id, context, tools, vision, reasoning.
 OVH_CHAT_MODELS = [

@@ -14,15 +14,15 @@ from langchain_core.tools import tool
 from pydantic import BaseModel
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
-from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import (
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.learned import LEARNED
-from ovh_responses.profiles import CATALOG
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.request import forget_warnings
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 

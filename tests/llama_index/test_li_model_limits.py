@@ -15,7 +15,6 @@ from llama_index.core.tools import FunctionTool
 from pydantic import BaseModel
 
 from llama_index_ovh_responses import OVHResponses
-from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import (
     BadRequestError,
     ModelNotOnRouteError,
@@ -24,8 +23,9 @@ from ovh_responses.errors import (
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.learned import LEARNED
-from ovh_responses.profiles import CATALOG
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.request import forget_warnings
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 

@@ -14,8 +14,8 @@ from llama_index.core.types import PydanticProgramMode
 from pydantic import BaseModel
 
 from llama_index_ovh_responses import OVHResponses
-from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import OVHCompatibilityWarning
+from ovh_responses.fitting.request import forget_warnings
 from ovh_responses.testing import ModelSpec
 
 
