@@ -31,6 +31,7 @@ from llama_index_ovh_responses._outputs import (
 )
 from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses.errors import RequestRejected
+from ovh_responses.memory import WARNED
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
 from ovh_responses.wire.tools import tool_choice_param
@@ -51,8 +52,6 @@ logger = logging.getLogger(__name__)
 
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
 Route = Literal["auto", "responses", "chat_completions"]
-
-_warned_models: set[str] = set()
 
 
 class OVHResponses(NativeStructuredLLM):
@@ -130,8 +129,7 @@ class OVHResponses(NativeStructuredLLM):
 
         profile = CATALOG.cached_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
-        if unknown and self.model not in _warned_models:
-            _warned_models.add(self.model)
+        if unknown and WARNED.first(("unknown profile", self.model)):
             logger.warning(
                 "model %r has no known profile; assuming a %d-token context window, tool "
                 "calling and structured output. Pass context_window=... to set the size.",

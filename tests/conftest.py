@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from ovh_responses.memory import forget
 from ovh_responses.testing import LocalEndpoint
 
 _ENDPOINTS: list[LocalEndpoint] = []
@@ -47,6 +48,14 @@ def _no_ambient_ovh_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never pick up a developer's real key or base URL from the environment."""
     for name in _CLEAN_ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def forget_process_memory() -> Iterator[None]:
+    """The test starts and ends with nothing learned, listed or warned about in the process."""
+    forget()
+    yield
+    forget()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ never sent on this route.
 
 from __future__ import annotations
 
-import threading
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -24,6 +23,7 @@ from ovh_responses.errors import (
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
+from ovh_responses.memory import WARNED
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -93,9 +93,6 @@ PASSED_THROUGH = frozenset(
 )
 """Body keys chat completions understands the same way; sent as given."""
 
-_warned: set[str] = set()
-_warned_lock = threading.Lock()
-
 
 def to_chat_request(body: ResponseCreateParams, *, strict: bool = False) -> CompletionCreateParams:
     """The chat-completions body asking what ``body`` asks. Streaming requests ask for usage
@@ -143,9 +140,7 @@ def _check_untranslatable(data: Mapping[str, Any], strict: bool) -> None:
             "send the request without.",
             param=left_out[0],
         )
-    with _warned_lock:
-        new = [k for k in left_out if k not in _warned]
-        _warned.update(new)
+    new = [k for k in left_out if WARNED.first(("chat_completions", k))]
     if new:
         warnings.warn(
             f"Left out of the request to /v1/chat/completions, which has no equivalent: "

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from ovh_responses.fitting.request import mark_warned, warn_once, without_system
+from ovh_responses.fitting.request import without_system
+from ovh_responses.memory import WARNED, remembered
 
 if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams
@@ -111,8 +112,8 @@ def _learned_warning(base_url: str, model: str, name: str, message: str) -> None
     """One warning for what was learned, standing for the adaptation's own warning too."""
     rule, done = _LEARNED_DONE.get(name, ("", f"{name!r} is not sent"))
     if rule:
-        mark_warned((model, rule))
-    warn_once(
+        WARNED.mark((model, rule))
+    WARNED.warn_once(
         ("learned", base_url, model, name),
         f"Model {model!r} refused a request ({message}); it was sent again, adapted, and "
         f"from now on {done}.",
@@ -189,7 +190,7 @@ class LearnedLimits:
         """``model`` is not served on ``/v1/responses`` at ``base_url``."""
         with self._lock:
             self._chat_only.add((base_url, model))
-        warn_once(
+        WARNED.warn_once(
             ("route", base_url, model),
             f"Model {model!r} is not served on /v1/responses: it is used through "
             "/v1/chat/completions from now on.",
@@ -201,5 +202,5 @@ class LearnedLimits:
             self._chat_only.clear()
 
 
-LEARNED = LearnedLimits()
+LEARNED = remembered(LearnedLimits())
 """The process-wide memory the clients share."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ovh_responses.errors import OVHCompatibilityWarning, OVHError
+from ovh_responses.memory import remembered
 
 if TYPE_CHECKING:
     from openai.types import Model
@@ -275,5 +276,5 @@ class ModelCatalog:
             )
 
 
-CATALOG = ModelCatalog()
+CATALOG = remembered(ModelCatalog())
 """The process-wide catalog the clients share."""

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ovh_responses.errors import (
-    OVHCompatibilityWarning,
     RequiredToolNotCalledError,
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
+from ovh_responses.memory import WARNED
 
 if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams, ToolChoice
@@ -37,9 +35,6 @@ __all__ = [
     "RouteChoice",
     "adapt_request",
     "choose_route",
-    "forget_warnings",
-    "mark_warned",
-    "warn_once",
     "without_system",
 ]
 
@@ -97,32 +92,7 @@ class _Work:
                 f"{message} Turn strict mode off to have it adapted with a warning.", param=param
             )
         self.changes.append(message)
-        warn_once((self.model, rule), message)
-
-
-_WARNED: set[tuple[str, ...]] = set()
-_WARNED_LOCK = threading.Lock()
-
-
-def warn_once(key: tuple[str, ...], message: str) -> None:
-    """An :class:`OVHCompatibilityWarning`, the first time ``key`` is seen in this process."""
-    with _WARNED_LOCK:
-        if key in _WARNED:
-            return
-        _WARNED.add(key)
-    warnings.warn(message, OVHCompatibilityWarning, stacklevel=3)
-
-
-def mark_warned(key: tuple[str, ...]) -> None:
-    """Count ``key`` as reported: a warning that says the same thing was given already."""
-    with _WARNED_LOCK:
-        _WARNED.add(key)
-
-
-def forget_warnings() -> None:
-    """Warn again about every adaptation, as if none had been reported in this process."""
-    with _WARNED_LOCK:
-        _WARNED.clear()
+        WARNED.warn_once((self.model, rule), message)
 
 
 # ----- the request ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -22,7 +22,6 @@ from ovh_responses.errors import (
 )
 from ovh_responses.fitting.learned import LEARNED
 from ovh_responses.fitting.profiles import CATALOG
-from ovh_responses.fitting.request import forget_warnings
 from ovh_responses.request import build_request
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 from ovh_responses.types import Delta, Done, TextDelta, ToolCallStart
@@ -56,15 +55,7 @@ UNKNOWN_MODELS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memory() -> Iterator[None]:
-    """Each test starts with nothing learned or listed, and every adaptation warns again."""
-    LEARNED.clear()
-    CATALOG.clear()
-    forget_warnings()
-    yield
-    LEARNED.clear()
-    CATALOG.clear()
+pytestmark = pytest.mark.usefixtures("forget_process_memory")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,9 +20,6 @@ from ovh_responses.errors import (
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.fitting.learned import LEARNED
-from ovh_responses.fitting.profiles import CATALOG
-from ovh_responses.fitting.request import forget_warnings
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 
@@ -61,14 +58,7 @@ UNKNOWN_MODELS = (  # ids no profile knows: the server's refusals teach the clie
 NO_JSON_SCHEMA = ModelSpec("local-no-json-schema", 8192, structured=False)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memory() -> Iterator[None]:
-    LEARNED.clear()
-    CATALOG.clear()
-    forget_warnings()
-    yield
-    LEARNED.clear()
-    CATALOG.clear()
+pytestmark = pytest.mark.usefixtures("forget_process_memory")
 
 
 @pytest.fixture

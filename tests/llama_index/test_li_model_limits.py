@@ -5,7 +5,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,9 +23,6 @@ from ovh_responses.errors import (
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.fitting.learned import LEARNED
-from ovh_responses.fitting.profiles import CATALOG
-from ovh_responses.fitting.request import forget_warnings
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 
@@ -71,14 +68,7 @@ NO_JSON_SCHEMA = ModelSpec("local-no-json-schema", 8192, structured=False)
 ROUTED = "local-chat-completions-only"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memory() -> Iterator[None]:
-    LEARNED.clear()
-    CATALOG.clear()
-    forget_warnings()
-    yield
-    LEARNED.clear()
-    CATALOG.clear()
+pytestmark = pytest.mark.usefixtures("forget_process_memory")
 
 
 @pytest.fixture
