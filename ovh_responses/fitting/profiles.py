@@ -33,6 +33,7 @@ __all__ = [
     "ModelCatalog",
     "ModelInfo",
     "ModelProfile",
+    "add_model_profile",
     "model_info",
     "profile_for",
 ]
@@ -92,11 +93,6 @@ def _family(pattern: str, name: str, **flags: Any) -> _Family:
     return _Family(re.compile(pattern, re.IGNORECASE), ModelProfile(family=name, **flags))
 
 
-def _test_model(model: str, **flags: Any) -> _Family:
-    flags = {"vision": False, "context_window": 8192, **flags}
-    return _Family(re.compile(re.escape(model) + "$"), ModelProfile(family=model, **flags))
-
-
 FAMILIES: tuple[_Family, ...] = (
     # OVHcloud's catalog. First match wins, so narrower patterns come first.
     _family(r"gpt-oss-", "gpt-oss", vision=False, reasoning="effort", context_window=131072),
@@ -119,27 +115,25 @@ FAMILIES: tuple[_Family, ...] = (
     _family(
         r"bge-", "bge", kind="embedding", tool_calling=False, vision=False, context_window=8192
     ),
-    # The local endpoint's test models (ovh_responses.testing): each one has one limit.
-    _test_model("local-chat"),
-    _test_model("local-reasoning", reasoning="effort"),
-    _test_model("local-vision", vision=True),
-    _test_model("local-tool-choice-auto-only", tool_choice_modes="auto_only"),
-    _test_model("local-no-system", accepts_system_prompt=False),
-    _test_model("local-chat-completions-only", route="chat_completions"),
-    _test_model("local-no-parallel-tools", parallel_tool_calls=False),
-    _test_model("local-rejects-parallel-tools", parallel_tool_calls=False),
-    _test_model("local-no-stream-structured", structured_streaming=False),
-    _test_model("local-no-logprobs"),
-    _test_model("local-no-json-schema", json_schema=False),
-    _test_model("local-no-tools", tool_calling=False),
-    _test_model("local-small-context", context_window=128),
-    _test_model("local-embedding", kind="embedding", tool_calling=False, context_window=8192),
 )
+
+
+_EXACT: dict[str, ModelProfile] = {}
+
+
+def add_model_profile(model: str, profile: ModelProfile) -> None:
+    """Use ``profile`` for exactly the id ``model`` from now on in this process, before any
+    family: for models no built-in family describes, such as the local endpoint's test models
+    (``ovh_responses.testing`` adds those)."""
+    _EXACT[model] = profile
 
 
 def profile_for(model: str) -> ModelProfile:
     """The profile of ``model``'s family (virtual ids such as ``mistral@latest`` and unknown ids
     get :data:`DEFAULT_PROFILE`)."""
+    exact = _EXACT.get(model)
+    if exact is not None:
+        return exact
     for family in FAMILIES:
         if family.pattern.match(model):
             return family.profile
