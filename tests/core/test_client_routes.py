@@ -44,15 +44,6 @@ PERSON = {
     "required": ["name", "age"],
     "additionalProperties": False,
 }
-# Models the built-in profiles do not know: everything is sent as asked, and the server's
-# refusals teach the client.
-UNKNOWN_MODELS = (
-    ModelSpec("acme-no-system", 8192, system_prompt=False),
-    ModelSpec("acme-auto-only", 8192, tool_choice_auto_only=True),
-    ModelSpec("acme-no-reasoning", 8192),
-    ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
-    ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
-)
 
 
 pytestmark = pytest.mark.usefixtures("forget_process_memory")
@@ -64,11 +55,6 @@ async def client(endpoint: LocalEndpoint) -> AsyncIterator[ResponsesClient]:
     yield client
     client.close()
     await client.aclose()
-
-
-@pytest.fixture
-def unknown(make_endpoint: Callable[..., LocalEndpoint]) -> LocalEndpoint:
-    return make_endpoint(models=UNKNOWN_MODELS)
 
 
 def paths(endpoint: LocalEndpoint) -> list[str]:
