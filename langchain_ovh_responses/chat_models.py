@@ -17,6 +17,7 @@ from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_
 from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
+from ovh_responses.client.holder import ClientHolder
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
 from ovh_responses.wire.tools import tool_choice_param
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         Mapping,
         Sequence,
     )
+    from contextlib import AbstractContextManager
 
     from langchain_core.callbacks import (
         AsyncCallbackManagerForLLMRun,
@@ -43,14 +45,13 @@ if TYPE_CHECKING:
 
     from langchain_ovh_responses._tools import ToolLike
     from ovh_responses.client import ResponsesClient
-    from ovh_responses.fitting.profiles import ModelInfo
 
 __all__ = ["ChatOVHResponses"]
 
 Route = Literal["auto", "responses", "chat_completions"]
 
 
-class ChatOVHResponses(BaseChatModel):
+class ChatOVHResponses(BaseChatModel, ClientHolder):
     """OVHcloud AI Endpoints through ``/v1/responses``.
 
     The key comes from ``api_key`` or the environment (``AI_ENDPOINT_API_KEY``,
@@ -130,27 +131,8 @@ class ChatOVHResponses(BaseChatModel):
     def _resolve_model_profile(self) -> LCModelProfile | None:
         return langchain_profile(self.model)
 
-    def list_models(self) -> list[ModelInfo]:
-        """The models this endpoint serves (``GET /v1/models``), each with its context window
-        and capability profile."""
-        with langchain_errors():
-            return self._client.list_models()
-
-    async def alist_models(self) -> list[ModelInfo]:
-        with langchain_errors():
-            return await self._client.alist_models()
-
-    # ----- cleanup -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection pools this object opened (caller-supplied HTTP clients are
-        left open)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool (caller-supplied HTTP clients are
-        left open)."""
-        await self._client.aclose()
+    def _errors(self) -> AbstractContextManager[object]:
+        return langchain_errors()
 
     # ----- LangChain identity --------------------------------------------------------------
 

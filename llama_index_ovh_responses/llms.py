@@ -30,6 +30,7 @@ from llama_index_ovh_responses._outputs import (
     completion_response,
 )
 from llama_index_ovh_responses._structured import NativeStructuredLLM
+from ovh_responses.client.holder import ClientHolder
 from ovh_responses.errors import RequestRejected
 from ovh_responses.memory import WARNED
 from ovh_responses.request import build_request
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams
 
     from ovh_responses.client import ResponsesClient
-    from ovh_responses.fitting.profiles import ModelInfo, ModelProfile
+    from ovh_responses.fitting.profiles import ModelProfile
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ ReasoningEffort = Literal["minimal", "low", "medium", "high"]
 Route = Literal["auto", "responses", "chat_completions"]
 
 
-class OVHResponses(NativeStructuredLLM):
+class OVHResponses(NativeStructuredLLM, ClientHolder):
     """OVHcloud AI Endpoints through ``POST /v1/responses``.
 
     Chat, completion, streaming and async; function tools; structured output through
@@ -137,26 +138,6 @@ class OVHResponses(NativeStructuredLLM):
                 profile.context_window,
             )
         return profile
-
-    def list_models(self) -> list[ModelInfo]:
-        """The models this endpoint serves (``GET /v1/models``), each with its context window
-        and capability profile; what the listing says is used from then on (``metadata``)."""
-        return self._client.list_models()
-
-    async def alist_models(self) -> list[ModelInfo]:
-        return await self._client.alist_models()
-
-    # ----- cleanup -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection pools this object opened (caller-supplied HTTP clients are
-        left open)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool (caller-supplied HTTP clients are
-        left open)."""
-        await self._client.aclose()
 
     @property
     def metadata(self) -> LLMMetadata:
