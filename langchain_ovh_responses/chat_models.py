@@ -18,6 +18,7 @@ from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses.client.holder import ClientHolder
+from ovh_responses.fitting.profiles import profile_for
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
 from ovh_responses.wire.tools import tool_choice_param
@@ -329,8 +330,6 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
 
 def langchain_profile(model: str) -> LCModelProfile:
     """LangChain's model profile, from the core's profile of ``model``'s family."""
-    from ovh_responses.fitting.profiles import profile_for
-
     profile = profile_for(model)
     found: LCModelProfile = {
         "max_input_tokens": profile.context_window,

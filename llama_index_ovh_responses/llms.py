@@ -32,6 +32,7 @@ from llama_index_ovh_responses._outputs import (
 from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses.client.holder import ClientHolder
 from ovh_responses.errors import RequestRejected
+from ovh_responses.fitting.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
 from ovh_responses.memory import WARNED
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
@@ -126,8 +127,6 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
     def profile(self) -> ModelProfile:
         """The model's capabilities, with the server's context length once the endpoint's
         models were listed (:meth:`list_models`)."""
-        from ovh_responses.fitting.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
-
         profile = CATALOG.cached_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
         if unknown and WARNED.first(("unknown profile", self.model)):

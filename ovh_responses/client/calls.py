@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from ovh_responses.chat.request import result_from_completion, to_chat_request
 from ovh_responses.client import streaming as _streams
 from ovh_responses.client.embeddings import (
     DEFAULT_EMBED_BATCH_SIZE,
@@ -20,8 +21,13 @@ from ovh_responses.client.embeddings import (
 )
 from ovh_responses.client.pools import OpenAIClients
 from ovh_responses.errors import translate
+from ovh_responses.fitting.answer import finish_result, result_as_deltas
+from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.routing import aattempt, attempt
 from ovh_responses.fitting.stop import StreamIdentity
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
+from ovh_responses.types import Done
+from ovh_responses.wire.answer import parse_response
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -155,9 +161,6 @@ class ResponsesClient:
         ``strict=True`` refuses instead of adapting. ``route``: ``"auto"`` (the model's own),
         ``"responses"`` or ``"chat_completions"``. With ``stop``, the answer is streamed and
         cut at the first stop sequence, as :meth:`stream` does."""
-        from ovh_responses.fitting.routing import attempt
-        from ovh_responses.types import Done
-
         if not [s for s in stop or () if s]:
             return attempt(self.base_url, body, route, strict, self._answer)
         streamed = {**body, "stream": True}
@@ -174,9 +177,6 @@ class ResponsesClient:
         strict: bool = False,
         stop: Sequence[str] | None = None,
     ) -> Result:
-        from ovh_responses.fitting.routing import aattempt
-        from ovh_responses.types import Done
-
         if not [s for s in stop or () if s]:
             return await aattempt(self.base_url, body, route, strict, self._aanswer)
         streamed = {**body, "stream": True}
@@ -202,8 +202,6 @@ class ResponsesClient:
         result has the cut text, status ``"completed"``, ``stop_sequence`` set, the response
         id and model announced when the stream began, and ``usage=None`` (the server reports
         usage only at the end of the answer, which is not read)."""
-        from ovh_responses.fitting.routing import attempt
-
         identity = StreamIdentity(model=str(body["model"]))
         send = functools.partial(self._open, identity=identity)
         yield from _streams.cut(attempt(self.base_url, body, route, strict, send), stop, identity)
@@ -218,8 +216,6 @@ class ResponsesClient:
     ) -> AsyncGenerator[Delta, None]:
         from contextlib import aclosing
 
-        from ovh_responses.fitting.routing import aattempt
-
         identity = StreamIdentity(model=str(body["model"]))
         send = functools.partial(self._aopen, identity=identity)
         deltas = await aattempt(self.base_url, body, route, strict, send)
@@ -228,10 +224,6 @@ class ResponsesClient:
                 yield delta
 
     def _answer(self, plan: Plan) -> Result:
-        from ovh_responses.chat.request import result_from_completion
-        from ovh_responses.fitting.answer import finish_result
-        from ovh_responses.wire.answer import parse_response
-
         client = self.openai_client()
         with self._translate(plan.body):
             if plan.route == "chat_completions":
@@ -243,10 +235,6 @@ class ResponsesClient:
         return finish_result(result, plan.notes)
 
     async def _aanswer(self, plan: Plan) -> Result:
-        from ovh_responses.chat.request import result_from_completion
-        from ovh_responses.fitting.answer import finish_result
-        from ovh_responses.wire.answer import parse_response
-
         client = self.async_openai_client()
         with self._translate(plan.body):
             if plan.route == "chat_completions":
@@ -262,8 +250,6 @@ class ResponsesClient:
     def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
         """Send ``plan`` (a refusal raises here, before any delta); the deltas are read as the
         caller iterates."""
-        from ovh_responses.fitting.answer import result_as_deltas
-
         if plan.notes.stream_as_single:
             result = self._answer(plan)
             identity.id, identity.model = result.id, result.model
@@ -277,8 +263,6 @@ class ResponsesClient:
         return _streams.responses_deltas(plan, events, identity, self._api_key)
 
     async def _aopen(self, plan: Plan, identity: StreamIdentity) -> AsyncGenerator[Delta, None]:
-        from ovh_responses.fitting.answer import result_as_deltas
-
         if plan.notes.stream_as_single:
             result = await self._aanswer(plan)
             identity.id, identity.model = result.id, result.model
@@ -305,8 +289,6 @@ class ResponsesClient:
 
     def _chat_arguments(self, plan: Plan) -> dict[str, Any]:
         """The SDK's arguments for ``chat.completions.create`` (``store`` is never sent there)."""
-        from ovh_responses.chat.request import to_chat_request
-
         chat = to_chat_request(plan.body, strict=plan.strict)
         return {**chat, "extra_headers": self._request_headers()}
 
@@ -361,13 +343,9 @@ class ResponsesClient:
     def list_models(self) -> list[ModelInfo]:
         """The models the endpoint serves, with their context length when it says; what it
         says is kept for the process and used to fit later requests."""
-        from ovh_responses.fitting.profiles import CATALOG
-
         return CATALOG.list_models(self.base_url, self.fetch_models)
 
     async def alist_models(self) -> list[ModelInfo]:
-        from ovh_responses.fitting.profiles import CATALOG
-
         return await CATALOG.alist_models(self.base_url, self.afetch_models)
 
     # ----- cleanup -----------------------------------------------------------------------------

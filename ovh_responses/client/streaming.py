@@ -7,9 +7,12 @@ from __future__ import annotations
 from contextlib import aclosing, closing, contextmanager
 from typing import TYPE_CHECKING
 
+from ovh_responses.chat.answer import aiter_chat_deltas, iter_chat_deltas
 from ovh_responses.errors import StreamError, translate
+from ovh_responses.fitting.answer import DeltaAdapter
 from ovh_responses.fitting.stop import StopFilter
 from ovh_responses.types import TextDelta
+from ovh_responses.wire.stream import aiter_deltas, iter_deltas
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -59,9 +62,6 @@ def responses_deltas(
 ) -> Generator[Delta, None, None]:
     """The deltas of a ``/v1/responses`` stream, adapted to what the caller asked; the stream
     is closed when they end or are left."""
-    from ovh_responses.fitting.answer import DeltaAdapter
-    from ovh_responses.wire.stream import iter_deltas
-
     adapter, delivered = DeltaAdapter(plan.notes), Delivered()
     with events, delivered.noted(), _translate_stream(plan, secret):
         for delta in iter_deltas(noted_events(events, identity)):
@@ -75,9 +75,6 @@ async def aresponses_deltas(
     identity: StreamIdentity,
     secret: SecretStr | None,
 ) -> AsyncGenerator[Delta, None]:
-    from ovh_responses.fitting.answer import DeltaAdapter
-    from ovh_responses.wire.stream import aiter_deltas
-
     adapter, delivered = DeltaAdapter(plan.notes), Delivered()
     async with events:
         with delivered.noted(), _translate_stream(plan, secret):
@@ -94,9 +91,6 @@ def chat_deltas(
     secret: SecretStr | None,
 ) -> Generator[Delta, None, None]:
     """The deltas of a ``/v1/chat/completions`` stream, as :func:`responses_deltas`."""
-    from ovh_responses.chat.answer import iter_chat_deltas
-    from ovh_responses.fitting.answer import DeltaAdapter
-
     adapter = DeltaAdapter(plan.notes)
     with chunks:
         for delta in iter_chat_deltas(noted_chunks(chunks, identity), secret=secret):
@@ -109,9 +103,6 @@ async def achat_deltas(
     identity: StreamIdentity,
     secret: SecretStr | None,
 ) -> AsyncGenerator[Delta, None]:
-    from ovh_responses.chat.answer import aiter_chat_deltas
-    from ovh_responses.fitting.answer import DeltaAdapter
-
     adapter = DeltaAdapter(plan.notes)
     async with chunks:
         async for delta in aiter_chat_deltas(anoted_chunks(chunks, identity), secret=secret):

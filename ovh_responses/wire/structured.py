@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ovh_responses.errors import StructuredOutputError
+from ovh_responses.wire.tools import strict_schema
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -62,8 +63,6 @@ def text_format(
     format's name (unless ``name`` is given) and its ``description`` the format's description;
     with ``strict`` the schema is put in OpenAI's strict form
     (:func:`~ovh_responses.wire.tools.strict_schema`) and enforced."""
-    from ovh_responses.wire.tools import strict_schema
-
     body = dict(schema)
     title = body.pop("title", None)
     description = body.pop("description", None)
