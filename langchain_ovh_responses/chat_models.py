@@ -4,7 +4,7 @@ model."""
 from __future__ import annotations
 
 from contextlib import aclosing, closing
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel, LangSmithParams
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
@@ -19,6 +19,7 @@ from langchain_ovh_responses._structured import Method, structured_runnable
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses.client.holder import ClientHolder
 from ovh_responses.fitting.profiles import profile_for
+from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
 from ovh_responses.wire.tools import tool_choice_param
@@ -48,8 +49,6 @@ if TYPE_CHECKING:
     from ovh_responses.client import ResponsesClient
 
 __all__ = ["ChatOVHResponses"]
-
-Route = Literal["auto", "responses", "chat_completions"]
 
 
 class ChatOVHResponses(BaseChatModel, ClientHolder):
@@ -104,7 +103,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
     """Refuse with a typed error, instead of adapting with a warning, what the platform or the
     model may not honour (doubtful parameters, system prompts on a model without them, a
     ``tool_choice`` it does not take, ...)."""
-    route: Route = "auto"
+    route: RouteChoice = "auto"
     """``"auto"``: ``/v1/responses``, or ``/v1/chat/completions`` for the models only served
     there (known from their profile, or learned from the server's answer); or one route."""
 

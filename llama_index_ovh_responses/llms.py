@@ -33,6 +33,7 @@ from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses.client.holder import ClientHolder
 from ovh_responses.errors import RequestRejected
 from ovh_responses.fitting.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
+from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
 from ovh_responses.memory import WARNED
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
-Route = Literal["auto", "responses", "chat_completions"]
 
 
 class OVHResponses(NativeStructuredLLM, ClientHolder):
@@ -91,7 +91,7 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
     context_window: int | None = Field(
         default=None, description="Overrides the model's known context window."
     )
-    route: Route = Field(
+    route: RouteChoice = Field(
         default="auto",
         description="auto: /v1/responses, or /v1/chat/completions for the models only served "
         "there (known from their profile or learned from the server); or one route.",

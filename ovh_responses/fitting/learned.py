@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from ovh_responses.fitting.request import without_system
+from ovh_responses.fitting.request import Body, without_system
 from ovh_responses.memory import WARNED, remembered
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from ovh_responses.fitting.profiles import ModelProfile
 
 __all__ = ["LEARNED", "LearnedLimits", "strip_param"]
-
-Body = dict[str, Any]
 
 _OPTIONAL = frozenset(
     {
