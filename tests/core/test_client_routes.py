@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -47,14 +47,6 @@ PERSON = {
 
 
 pytestmark = pytest.mark.usefixtures("forget_process_memory")
-
-
-@pytest.fixture
-async def client(endpoint: LocalEndpoint) -> AsyncIterator[ResponsesClient]:
-    client = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
-    yield client
-    client.close()
-    await client.aclose()
 
 
 def paths(endpoint: LocalEndpoint) -> list[str]:

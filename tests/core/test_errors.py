@@ -74,14 +74,6 @@ def test_hierarchy() -> None:
 # ----- over real HTTP --------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def client(endpoint: LocalEndpoint) -> AsyncIterator[ResponsesClient]:
-    client = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
-    yield client
-    client.close()
-    await client.aclose()
-
-
 def ask(model: str = "local-chat", text: str = PROMPT, **kw: Any) -> Any:
     return build_request(model=model, input=text, **kw)
 
