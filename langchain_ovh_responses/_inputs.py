@@ -1,7 +1,7 @@
 """LangChain messages -> ``/v1/responses`` input items.
 
 One small function per message type and per content block type; every item is built by the
-core's constructors (``ovh_responses.items``). A block that cannot be sent raises
+core's constructors (``ovh_responses.wire.items``). A block that cannot be sent raises
 :class:`~ovh_responses.errors.UnsupportedContentError` naming it, before anything is sent.
 """
 
@@ -22,8 +22,8 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
-from ovh_responses import items
 from ovh_responses.errors import UnsupportedContentError, UnsupportedFeatureError
+from ovh_responses.wire import items
 
 if TYPE_CHECKING:
     from openai.types.responses import ImageDetail, ResponseInputItemParam

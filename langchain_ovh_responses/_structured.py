@@ -23,13 +23,13 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 
 from langchain_ovh_responses._errors import OVHOutputParserError, OVHRefusalError
 from ovh_responses.errors import StructuredOutputError
-from ovh_responses.structured import (
+from ovh_responses.wire.structured import (
     JSON_OBJECT_FORMAT,
     parse_json_output,
     parse_partial_json,
     response_format_param,
 )
-from ovh_responses.structured import text_format as core_text_format
+from ovh_responses.wire.structured import text_format as core_text_format
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel, LanguageModelInput

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from ovh_responses.errors import UnsupportedFeatureError
-from ovh_responses.tools import function_tool
+from ovh_responses.wire.tools import function_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable

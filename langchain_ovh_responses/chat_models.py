@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from contextlib import aclosing, closing
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel, LangSmithParams
 from langchain_core.messages.utils import count_tokens_approximately
@@ -24,9 +24,12 @@ from langchain_ovh_responses._structured import (
 )
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses._arguments import checked, spellings
+from ovh_responses.client.holder import ClientHolder
+from ovh_responses.fitting.profiles import profile_for
+from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
-from ovh_responses.tools import tool_choice_param
+from ovh_responses.wire.tools import tool_choice_param
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
         Mapping,
         Sequence,
     )
+    from contextlib import AbstractContextManager
     from typing import Self
 
     from langchain_core.callbacks import (
@@ -52,18 +56,16 @@ if TYPE_CHECKING:
 
     from langchain_ovh_responses._tools import ToolLike
     from ovh_responses.client import ResponsesClient
-    from ovh_responses.profiles import ModelInfo
 
 __all__ = ["ChatOVHResponses"]
 
-Route = Literal["auto", "responses", "chat_completions"]
 CHARS_PER_TOKEN = 4.0
 """The offline token estimate's ratio (OpenAI's rule of thumb for English text)."""
 
 _EXTRA_FIELDS_HINT = "Extra request-body fields go in model_kwargs={...}."
 
 
-class ChatOVHResponses(BaseChatModel):
+class ChatOVHResponses(BaseChatModel, ClientHolder):
     """OVHcloud AI Endpoints through ``/v1/responses``.
 
     The key comes from ``api_key`` or the environment (``AI_ENDPOINT_API_KEY``,
@@ -118,7 +120,7 @@ class ChatOVHResponses(BaseChatModel):
     """Refuse with a typed error, instead of adapting with a warning, what the platform or the
     model may not honour (doubtful parameters, system prompts on a model without them, a
     ``tool_choice`` it does not take, ...)."""
-    route: Route = "auto"
+    route: RouteChoice = "auto"
     """``"auto"``: ``/v1/responses``, or ``/v1/chat/completions`` for the models only served
     there (known from their profile, or learned from the server's answer); or one route."""
 
@@ -157,27 +159,8 @@ class ChatOVHResponses(BaseChatModel):
     def _resolve_model_profile(self) -> LCModelProfile | None:
         return langchain_profile(self.model)
 
-    def list_models(self) -> list[ModelInfo]:
-        """The models this endpoint serves (``GET /v1/models``), each with its context window
-        and capability profile."""
-        with langchain_errors():
-            return self._client.list_models()
-
-    async def alist_models(self) -> list[ModelInfo]:
-        with langchain_errors():
-            return await self._client.alist_models()
-
-    # ----- cleanup -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection pools this object opened (caller-supplied HTTP clients are
-        left open)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool (caller-supplied HTTP clients are
-        left open)."""
-        await self._client.aclose()
+    def _errors(self) -> AbstractContextManager[object]:
+        return langchain_errors()
 
     # ----- LangChain identity --------------------------------------------------------------
 
@@ -414,8 +397,6 @@ class ChatOVHResponses(BaseChatModel):
 
 def langchain_profile(model: str) -> LCModelProfile:
     """LangChain's model profile, from the core's profile of ``model``'s family."""
-    from ovh_responses.profiles import profile_for
-
     profile = profile_for(model)
     found: LCModelProfile = {
         "max_input_tokens": profile.context_window,

@@ -19,8 +19,10 @@ from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
 from ovh_responses._arguments import checked, spellings
 from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
+from ovh_responses.client.holder import ClientHolder
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from typing import Self
 
 __all__ = ["DEFAULT_EMBEDDING_MODEL", "OVHEmbeddings"]
@@ -28,7 +30,7 @@ __all__ = ["DEFAULT_EMBEDDING_MODEL", "OVHEmbeddings"]
 DEFAULT_EMBEDDING_MODEL = "bge-m3"
 
 
-class OVHEmbeddings(BaseModel, Embeddings):
+class OVHEmbeddings(BaseModel, Embeddings, ClientHolder):
     """Embeddings from an AI Endpoints embedding model (``bge-m3``, ``bge-multilingual-gemma2``,
     ``bge-base-en-v1.5``), ``batch_size`` texts per request."""
 
@@ -82,14 +84,5 @@ class OVHEmbeddings(BaseModel, Embeddings):
     async def aembed_query(self, text: str) -> list[float]:
         return (await self.aembed_documents([text]))[0]
 
-    # ----- cleanup -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection pools this object opened (caller-supplied HTTP clients are
-        left open)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool (caller-supplied HTTP clients are
-        left open)."""
-        await self._client.aclose()
+    def _errors(self) -> AbstractContextManager[object]:
+        return langchain_errors()

@@ -1,7 +1,7 @@
 """LlamaIndex ``ChatMessage`` s -> Responses input items.
 
 Pure functions, one per role and per block type, each returning the openai SDK's own
-TypedDicts through the core's item constructors (``ovh_responses.items``). A block that cannot
+TypedDicts through the core's item constructors (``ovh_responses.wire.items``). A block that cannot
 be sent raises :class:`~ovh_responses.errors.UnsupportedContentError` naming it, before
 anything is sent.
 """
@@ -21,8 +21,8 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 
-from ovh_responses import items
 from ovh_responses.errors import UnsupportedContentError
+from ovh_responses.wire import items
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

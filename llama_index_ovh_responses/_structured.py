@@ -16,8 +16,8 @@ from llama_index.core.program.utils import FlexibleModel, create_flexible_model
 from llama_index.core.types import PydanticProgramMode
 from pydantic import BaseModel, ValidationError
 
-from ovh_responses.structured import parse_json_output, parse_partial_json
-from ovh_responses.structured import text_format as core_text_format
+from ovh_responses.wire.structured import parse_json_output, parse_partial_json
+from ovh_responses.wire.structured import text_format as core_text_format
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from llama_index.core.base.llms.types import ChatResponse, ToolCallBlock
 from llama_index.core.llms.llm import ToolSelection
 
-from ovh_responses.structured import parse_partial_json
-from ovh_responses.tools import function_tool
+from ovh_responses.wire.structured import parse_partial_json
+from ovh_responses.wire.tools import function_tool
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

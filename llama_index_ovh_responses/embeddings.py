@@ -10,6 +10,7 @@ from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
 
 from llama_index_ovh_responses._connection import connect
 from ovh_responses._arguments import checked, spellings, with_positional
+from ovh_responses.client.holder import ClientHolder
 from ovh_responses.settings import resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 DEFAULT_EMBEDDING_MODEL = "bge-m3"
 
 
-class OVHEmbedding(BaseEmbedding):
+class OVHEmbedding(BaseEmbedding, ClientHolder):
     """Embeddings from OVHcloud AI Endpoints (``bge-m3`` by default).
 
     The API key and base URL are found as for :class:`~llama_index_ovh_responses.OVHResponses`.
@@ -81,18 +82,6 @@ class OVHEmbedding(BaseEmbedding):
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         return await self._aembed(texts)
-
-    # ----- cleanup -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection pools this object opened (caller-supplied HTTP clients are
-        left open)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool (caller-supplied HTTP clients are
-        left open)."""
-        await self._client.aclose()
 
 
 @functools.cache

@@ -32,10 +32,14 @@ from llama_index_ovh_responses._outputs import (
 )
 from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses._arguments import checked, spellings, with_positional
+from ovh_responses.client.holder import ClientHolder
 from ovh_responses.errors import RequestRejected
+from ovh_responses.fitting.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
+from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
+from ovh_responses.memory import WARNED
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
-from ovh_responses.tools import tool_choice_param
+from ovh_responses.wire.tools import tool_choice_param
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -47,19 +51,16 @@ if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams
 
     from ovh_responses.client import ResponsesClient
-    from ovh_responses.profiles import ModelInfo, ModelProfile
+    from ovh_responses.fitting.profiles import ModelProfile
 
 logger = logging.getLogger(__name__)
 
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
-Route = Literal["auto", "responses", "chat_completions"]
-
-_warned_models: set[str] = set()
 
 _EXTRA_FIELDS_HINT = "Extra request-body fields go in additional_kwargs={...}."
 
 
-class OVHResponses(NativeStructuredLLM):
+class OVHResponses(NativeStructuredLLM, ClientHolder):
     """OVHcloud AI Endpoints through ``POST /v1/responses``.
 
     Chat, completion, streaming and async; function tools; structured output through
@@ -94,7 +95,7 @@ class OVHResponses(NativeStructuredLLM):
     context_window: int | None = Field(
         default=None, description="Overrides the model's known context window."
     )
-    route: Route = Field(
+    route: RouteChoice = Field(
         default="auto",
         description="auto: /v1/responses, or /v1/chat/completions for the models only served "
         "there (known from their profile or learned from the server); or one route.",
@@ -131,12 +132,9 @@ class OVHResponses(NativeStructuredLLM):
     def profile(self) -> ModelProfile:
         """The model's capabilities, with the server's context length once the endpoint's
         models were listed (:meth:`list_models`)."""
-        from ovh_responses.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
-
         profile = CATALOG.cached_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
-        if unknown and self.model not in _warned_models:
-            _warned_models.add(self.model)
+        if unknown and WARNED.first(("unknown profile", self.model)):
             logger.warning(
                 "model %r has no known profile; assuming a %d-token context window, tool "
                 "calling and structured output. Pass context_window=... to set the size.",
@@ -144,26 +142,6 @@ class OVHResponses(NativeStructuredLLM):
                 profile.context_window,
             )
         return profile
-
-    def list_models(self) -> list[ModelInfo]:
-        """The models this endpoint serves (``GET /v1/models``), each with its context window
-        and capability profile; what the listing says is used from then on (``metadata``)."""
-        return self._client.list_models()
-
-    async def alist_models(self) -> list[ModelInfo]:
-        return await self._client.alist_models()
-
-    # ----- cleanup -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection pools this object opened (caller-supplied HTTP clients are
-        left open)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool (caller-supplied HTTP clients are
-        left open)."""
-        await self._client.aclose()
 
     @property
     def metadata(self) -> LLMMetadata:

@@ -47,6 +47,7 @@ from ovh_responses.types import (
 
 if TYPE_CHECKING:
     from ovh_responses.client import ResponsesClient
+    from ovh_responses.fitting.stop import StopCutter, cut_at_stop
     from ovh_responses.request import build_request
     from ovh_responses.settings import (
         DEFAULT_BASE_URL,
@@ -54,13 +55,12 @@ if TYPE_CHECKING:
         resolve_api_key,
         resolve_base_url,
     )
-    from ovh_responses.stop import StopCutter, cut_at_stop
-    from ovh_responses.structured import (
+    from ovh_responses.wire.structured import (
         json_schema_format,
         parse_json_output,
         parse_partial_json,
     )
-    from ovh_responses.tools import function_tool, strict_schema, tool_choice_param
+    from ovh_responses.wire.tools import function_tool, strict_schema, tool_choice_param
 
 _LAZY = {
     "ResponsesClient": "ovh_responses.client",
@@ -69,14 +69,14 @@ _LAZY = {
     "DEFAULT_MODEL": "ovh_responses.settings",
     "resolve_api_key": "ovh_responses.settings",
     "resolve_base_url": "ovh_responses.settings",
-    "StopCutter": "ovh_responses.stop",
-    "cut_at_stop": "ovh_responses.stop",
-    "json_schema_format": "ovh_responses.structured",
-    "parse_json_output": "ovh_responses.structured",
-    "parse_partial_json": "ovh_responses.structured",
-    "function_tool": "ovh_responses.tools",
-    "strict_schema": "ovh_responses.tools",
-    "tool_choice_param": "ovh_responses.tools",
+    "StopCutter": "ovh_responses.fitting.stop",
+    "cut_at_stop": "ovh_responses.fitting.stop",
+    "json_schema_format": "ovh_responses.wire.structured",
+    "parse_json_output": "ovh_responses.wire.structured",
+    "parse_partial_json": "ovh_responses.wire.structured",
+    "function_tool": "ovh_responses.wire.tools",
+    "strict_schema": "ovh_responses.wire.tools",
+    "tool_choice_param": "ovh_responses.wire.tools",
 }
 
 __all__ = [

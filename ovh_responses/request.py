@@ -159,7 +159,7 @@ def _check_image_url(url: str) -> None:
     raise UnsupportedFeatureError(
         f"input_image {shown!r} is not supported: OVH AI Endpoints only accepts images inline, "
         "as a base64 data URL. Send the bytes as 'data:<mime type>;base64,<data>' "
-        "(ovh_responses.items.image_data_url builds one).",
+        "(ovh_responses.wire.items.image_data_url builds one).",
         param="input",
     )
 

@@ -1,8 +1,8 @@
 """Neutral results and stream deltas: what the core hands to both adapters.
 
 Nothing here knows a framework. A finished ``Response`` becomes a :class:`Result`
-(``ovh_responses.parse``); a stream of SSE events becomes a sequence of :data:`Delta`
-values ending in :class:`Done` (``ovh_responses.stream``).
+(``ovh_responses.wire.answer``); a stream of SSE events becomes a sequence of :data:`Delta`
+values ending in :class:`Done` (``ovh_responses.wire.stream``).
 """
 
 from __future__ import annotations

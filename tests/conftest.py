@@ -12,9 +12,20 @@ from typing import Any
 
 import pytest
 
-from ovh_responses.testing import LocalEndpoint
+from ovh_responses.memory import forget
+from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 _ENDPOINTS: list[LocalEndpoint] = []
+UNKNOWN_MODELS = (
+    ModelSpec("acme-no-system", 8192, system_prompt=False),
+    ModelSpec("acme-auto-only", 8192, tool_choice_auto_only=True),
+    ModelSpec("acme-no-reasoning", 8192),
+    ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
+    ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
+    ModelSpec(
+        "acme-rejects-parallel", 8192, parallel_tool_calls=False, rejects_parallel_tool_calls=True
+    ),
+)
 _VIOLATIONS: list[str] = []
 _CLEAN_ENV = (
     "AI_ENDPOINT_API_KEY",
@@ -47,6 +58,21 @@ def _no_ambient_ovh_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never pick up a developer's real key or base URL from the environment."""
     for name in _CLEAN_ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def forget_process_memory() -> Iterator[None]:
+    """The test starts and ends with nothing learned, listed or warned about in the process."""
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture
+def unknown(make_endpoint: Callable[..., LocalEndpoint]) -> LocalEndpoint:
+    """An endpoint serving models no built-in profile knows, each with one limit: everything is
+    sent as asked, and the server's refusals teach the client."""
+    return make_endpoint(models=UNKNOWN_MODELS)
 
 
 @pytest.fixture(scope="session")

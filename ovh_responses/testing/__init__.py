@@ -7,7 +7,8 @@ model (which refuses when the last user message says "please refuse"). It record
 reports prompt caching and can inject faults. It is test infrastructure, not a model.
 """
 
-from ovh_responses.testing.faults import (
+from ovh_responses.testing.profiles import add_test_profiles
+from ovh_responses.testing.protocol.faults import (
     CutStreamFault,
     DelayFault,
     DropConnectionFault,
@@ -17,9 +18,11 @@ from ovh_responses.testing.faults import (
     RateLimitFault,
     ServerErrorFault,
 )
-from ovh_responses.testing.log import RecordedRequest
-from ovh_responses.testing.models import CATALOG, ModelSpec
-from ovh_responses.testing.server import LocalEndpoint
+from ovh_responses.testing.protocol.log import RecordedRequest
+from ovh_responses.testing.protocol.models import CATALOG, ModelSpec
+from ovh_responses.testing.protocol.server import LocalEndpoint
+
+add_test_profiles()
 
 __all__ = [
     "CATALOG",

@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import threading
 
-from ovh_responses.testing.server import LocalEndpoint
+from ovh_responses.testing.protocol.server import LocalEndpoint
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,15 +13,7 @@ import openai
 import pytest
 from openai.types.responses import Response
 
-from ovh_responses.adapt import Adaptation, adapt_request, choose_route
-from ovh_responses.adapt_answer import (
-    DeltaAdapter,
-    check_required_tool,
-    finish_result,
-    keep_first_call,
-    result_as_deltas,
-)
-from ovh_responses.chat_fallback import result_from_completion, to_chat_request
+from ovh_responses.chat.request import result_from_completion, to_chat_request
 from ovh_responses.errors import (
     BadRequestError,
     ModelNotOnRouteError,
@@ -32,9 +24,16 @@ from ovh_responses.errors import (
     UnsupportedFeatureError,
     translate,
 )
-from ovh_responses.learned import LearnedLimits, strip_param
-from ovh_responses.parse import parse_response
-from ovh_responses.profiles import DEFAULT_PROFILE, profile_for
+from ovh_responses.fitting.answer import (
+    DeltaAdapter,
+    check_required_tool,
+    finish_result,
+    keep_first_call,
+    result_as_deltas,
+)
+from ovh_responses.fitting.learned import LearnedLimits, strip_param
+from ovh_responses.fitting.profiles import DEFAULT_PROFILE, profile_for
+from ovh_responses.fitting.request import Adaptation, adapt_request, choose_route
 from ovh_responses.request import build_request
 from ovh_responses.types import (
     Done,
@@ -44,6 +43,7 @@ from ovh_responses.types import (
     ToolCallArgsDelta,
     ToolCallStart,
 )
+from ovh_responses.wire.answer import parse_response
 
 WEATHER = {
     "type": "function",

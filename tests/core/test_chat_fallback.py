@@ -11,7 +11,7 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from ovh_responses.chat_fallback import (
+from ovh_responses.chat.request import (
     ChatStreamReducer,
     aiter_chat_deltas,
     iter_chat_deltas,
@@ -516,7 +516,7 @@ async def test_async_stream_over_http(async_sdk):
 
 
 def test_a_cut_stream_raises_with_the_partial_text(sdk, endpoint):
-    from ovh_responses.testing.faults import CutStreamFault
+    from ovh_responses.testing.protocol.faults import CutStreamFault
 
     endpoint.inject(CutStreamFault(after_events=3, path="/v1/chat/completions"))
     body = request(input="Tell me a long story about the sea.", stream=True)
@@ -532,7 +532,7 @@ def test_a_cut_stream_raises_with_the_partial_text(sdk, endpoint):
 
 
 def test_an_error_event_raises_a_stream_error(sdk, endpoint):
-    from ovh_responses.testing.faults import ErrorEventFault
+    from ovh_responses.testing.protocol.faults import ErrorEventFault
 
     endpoint.inject(ErrorEventFault(after_events=2, path="/v1/chat/completions"))
     body = request(input="Tell me a long story about the sea.", stream=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import httpx2
 import pytest
@@ -15,14 +15,6 @@ from ovh_responses.testing import CutStreamFault, LocalEndpoint, ServerErrorFaul
 from ovh_responses.types import Delta, Done, TextDelta
 
 PROMPT = "Tell me about cats and their whiskers"
-
-
-@pytest.fixture
-async def client(endpoint: LocalEndpoint) -> AsyncIterator[ResponsesClient]:
-    client = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
-    yield client
-    client.close()
-    await client.aclose()
 
 
 def text_of(deltas: list[Delta]) -> str:

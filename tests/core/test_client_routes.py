@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from ovh_responses.adapt import forget_warnings
 from ovh_responses.client import ResponsesClient
 from ovh_responses.errors import (
     BadRequestError,
@@ -21,13 +20,13 @@ from ovh_responses.errors import (
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.learned import LEARNED
-from ovh_responses.profiles import CATALOG
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.profiles import CATALOG
 from ovh_responses.request import build_request
-from ovh_responses.structured import json_schema_format
 from ovh_responses.testing import LocalEndpoint, ModelSpec
-from ovh_responses.tools import function_tool
 from ovh_responses.types import Delta, Done, TextDelta, ToolCallStart
+from ovh_responses.wire.structured import json_schema_format
+from ovh_responses.wire.tools import function_tool
 
 WEATHER = function_tool(
     "get_weather",
@@ -45,39 +44,9 @@ PERSON = {
     "required": ["name", "age"],
     "additionalProperties": False,
 }
-# Models the built-in profiles do not know: everything is sent as asked, and the server's
-# refusals teach the client.
-UNKNOWN_MODELS = (
-    ModelSpec("acme-no-system", 8192, system_prompt=False),
-    ModelSpec("acme-auto-only", 8192, tool_choice_auto_only=True),
-    ModelSpec("acme-no-reasoning", 8192),
-    ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
-    ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
-)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memory() -> Iterator[None]:
-    """Each test starts with nothing learned or listed, and every adaptation warns again."""
-    LEARNED.clear()
-    CATALOG.clear()
-    forget_warnings()
-    yield
-    LEARNED.clear()
-    CATALOG.clear()
-
-
-@pytest.fixture
-async def client(endpoint: LocalEndpoint) -> AsyncIterator[ResponsesClient]:
-    client = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
-    yield client
-    client.close()
-    await client.aclose()
-
-
-@pytest.fixture
-def unknown(make_endpoint: Callable[..., LocalEndpoint]) -> LocalEndpoint:
-    return make_endpoint(models=UNKNOWN_MODELS)
+pytestmark = pytest.mark.usefixtures("forget_process_memory")
 
 
 def paths(endpoint: LocalEndpoint) -> list[str]:

@@ -74,14 +74,6 @@ def test_hierarchy() -> None:
 # ----- over real HTTP --------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def client(endpoint: LocalEndpoint) -> AsyncIterator[ResponsesClient]:
-    client = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
-    yield client
-    client.close()
-    await client.aclose()
-
-
 def ask(model: str = "local-chat", text: str = PROMPT, **kw: Any) -> Any:
     return build_request(model=model, input=text, **kw)
 
@@ -337,7 +329,7 @@ def test_a_traceback_never_shows_the_key_echoed_by_the_server(endpoint: LocalEnd
 def test_a_mid_stream_error_on_the_chat_route_never_shows_the_key() -> None:
     import httpx2
 
-    from ovh_responses.chat_fallback import iter_chat_deltas
+    from ovh_responses.chat.request import iter_chat_deltas
 
     def chunks() -> Iterator[Any]:
         request = httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions")

@@ -15,7 +15,8 @@ from pydantic import TypeAdapter
 from recordings import cassette_bodies, cassette_streams, sdk_events, sdk_response, vllm_text
 
 from ovh_responses.errors import RequestRejected, UnsupportedContentError, UnsupportedFeatureError
-from ovh_responses.items import (
+from ovh_responses.wire.answer import parse_response
+from ovh_responses.wire.items import (
     function_call_item,
     function_call_output_item,
     image_data_url,
@@ -25,7 +26,6 @@ from ovh_responses.items import (
     output_to_input_items,
     reasoning_item,
 )
-from ovh_responses.parse import parse_response
 
 INPUT_ITEMS: TypeAdapter[list[ResponseInputItemParam]] = TypeAdapter(list[ResponseInputItemParam])
 # What vLLM (the stack behind AI Endpoints) declares for `input` list items.

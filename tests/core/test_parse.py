@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from openai.types.responses import Response
 
-from ovh_responses.parse import parse_arguments, parse_response, parse_usage
 from ovh_responses.types import FunctionCall, Reasoning, Usage
+from ovh_responses.wire.answer import parse_arguments, parse_response, parse_usage
 
 
 def response(*output: dict[str, Any], **fields: Any) -> Response:

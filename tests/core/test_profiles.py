@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 import openai
@@ -13,14 +15,14 @@ from ovh_responses.errors import (
     OVHCompatibilityWarning,
     translate,
 )
-from ovh_responses.profiles import (
+from ovh_responses.fitting.profiles import (
     DEFAULT_CONTEXT_WINDOW,
     DEFAULT_PROFILE,
     ModelCatalog,
     model_info,
     profile_for,
 )
-from ovh_responses.testing.models import CATALOG as LOCAL_CATALOG
+from ovh_responses.testing.protocol.models import CATALOG as LOCAL_CATALOG
 
 # The chat models of OVHcloud's catalog: id, context, tools, vision, reasoning.
 OVH_CHAT_MODELS = [
@@ -74,6 +76,18 @@ def test_unknown_and_virtual_ids_get_the_permissive_default():
 def test_test_model_ids_match_exactly():
     assert profile_for("local-no-system").accepts_system_prompt is False
     assert profile_for("local-no-system-2") is DEFAULT_PROFILE
+
+
+def test_the_built_in_table_knows_no_test_model():
+    """Only importing ovh_responses.testing adds the local-* profiles."""
+    code = (
+        "from ovh_responses.fitting.profiles import DEFAULT_PROFILE, profile_for\n"
+        "assert profile_for('local-no-system') is DEFAULT_PROFILE\n"
+        "import ovh_responses.testing\n"
+        "assert profile_for('local-no-system').accepts_system_prompt is False\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
 
 
 @pytest.mark.parametrize("spec", LOCAL_CATALOG, ids=lambda s: s.id)

@@ -21,9 +21,9 @@ from recordings import (
     vllm_text,
 )
 
-from ovh_responses.parse import parse_response
-from ovh_responses.stream import iter_deltas
 from ovh_responses.types import Done, ReasoningDelta, Result, TextDelta, ToolCallStart, Usage
+from ovh_responses.wire.answer import parse_response
+from ovh_responses.wire.stream import iter_deltas
 
 if TYPE_CHECKING:
     from ovh_responses.types import Delta

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ovh_responses.client import ResponsesClient
+from ovh_responses.fitting.stop import StopCutter, StopFilter, StreamIdentity, cut_at_stop
 from ovh_responses.request import build_request
-from ovh_responses.stop import StopCutter, StopFilter, StreamIdentity, cut_at_stop
 from ovh_responses.testing import LocalEndpoint
 from ovh_responses.types import (
     Delta,

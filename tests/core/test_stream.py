@@ -28,8 +28,6 @@ from recordings import (
 )
 
 from ovh_responses.errors import APIConnectionError, StreamError, StreamInterruptedError
-from ovh_responses.parse import parse_response
-from ovh_responses.stream import StreamReducer, aiter_deltas, iter_deltas
 from ovh_responses.types import (
     Delta,
     Done,
@@ -40,6 +38,8 @@ from ovh_responses.types import (
     ToolCallArgsDelta,
     ToolCallStart,
 )
+from ovh_responses.wire.answer import parse_response
+from ovh_responses.wire.stream import StreamReducer, aiter_deltas, iter_deltas
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Sequence
@@ -436,7 +436,8 @@ def test_text_split_anywhere_gives_the_same_text(
 
 def test_importing_the_core_converters_does_not_import_the_sdk() -> None:
     code = (
-        "import sys, ovh_responses.parse, ovh_responses.stream, ovh_responses.items; "
+        "import sys, ovh_responses.wire.answer, ovh_responses.wire.stream, "
+        "ovh_responses.wire.items; "
         "sys.exit('openai' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

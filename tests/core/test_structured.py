@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from openai.types.responses import ResponseFormatTextJSONSchemaConfig
 
 from ovh_responses.errors import OVHError, StructuredOutputError
-from ovh_responses.structured import (
+from ovh_responses.wire.structured import (
     JSON_OBJECT_FORMAT,
     json_schema_format,
     parse_json_output,

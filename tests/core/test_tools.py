@@ -9,7 +9,7 @@ from openai.types.responses import FunctionTool
 from pydantic import BaseModel
 
 from ovh_responses.errors import RequestRejected, UnsupportedFeatureError
-from ovh_responses.tools import function_tool, strict_schema, tool_choice_param
+from ovh_responses.wire.tools import function_tool, strict_schema, tool_choice_param
 
 WEATHER = {
     "type": "object",

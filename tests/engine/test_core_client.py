@@ -11,8 +11,6 @@ import pytest
 from ovh_responses.client import ResponsesClient
 from ovh_responses.errors import BadRequestError, ContextOverflowError, ModelNotFoundError
 from ovh_responses.request import build_request
-from ovh_responses.structured import json_schema_format
-from ovh_responses.tools import function_tool, strict_schema, tool_choice_param
 from ovh_responses.types import (
     Done,
     ReasoningDelta,
@@ -21,6 +19,8 @@ from ovh_responses.types import (
     ToolCallArgsDelta,
     ToolCallStart,
 )
+from ovh_responses.wire.structured import json_schema_format
+from ovh_responses.wire.tools import function_tool, strict_schema, tool_choice_param
 
 if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams
@@ -133,7 +133,7 @@ def test_required_strict_tool_call_streams_as_start_and_args(
 
 
 def test_turn_after_tool_output(client: ResponsesClient, model: str) -> None:
-    from ovh_responses.items import function_call_item, function_call_output_item, message_item
+    from ovh_responses.wire.items import function_call_item, function_call_output_item, message_item
 
     first = client.create(
         build_request(
@@ -158,7 +158,11 @@ def test_turn_after_tool_output(client: ResponsesClient, model: str) -> None:
 
 def test_round_trip_of_output_items_is_accepted(client: ResponsesClient, model: str) -> None:
     """The output of one turn, replayed as input items, is a valid next request."""
-    from ovh_responses.items import function_call_output_item, message_item, output_to_input_items
+    from ovh_responses.wire.items import (
+        function_call_output_item,
+        message_item,
+        output_to_input_items,
+    )
 
     first = client.create(
         build_request(

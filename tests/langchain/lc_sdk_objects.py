@@ -6,8 +6,8 @@ from typing import Any
 
 from openai.types.responses import Response
 
-from ovh_responses.parse import parse_response
 from ovh_responses.types import Result
+from ovh_responses.wire.answer import parse_response
 
 
 def reasoning_item(item_id: str, text: str) -> dict[str, Any]:

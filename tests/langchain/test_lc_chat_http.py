@@ -395,10 +395,10 @@ def test_round_trip_of_a_real_stream_gives_back_the_items_the_server_sent(
     from langchain_ovh_responses._inputs import ai_items
     from langchain_ovh_responses._streaming import ChunkStream
     from ovh_responses.client import ResponsesClient
-    from ovh_responses.items import output_to_input_items
     from ovh_responses.request import build_request
-    from ovh_responses.tools import function_tool
     from ovh_responses.types import Done
+    from ovh_responses.wire.items import output_to_input_items
+    from ovh_responses.wire.tools import function_tool
 
     body = build_request(
         model="local-reasoning",

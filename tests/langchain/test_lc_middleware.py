@@ -19,8 +19,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from langchain_ovh_responses import ChatOVHResponses
-from ovh_responses.testing import LocalEndpoint
-from ovh_responses.testing.faults import ServerErrorFault
+from ovh_responses.testing import LocalEndpoint, ServerErrorFault
 
 RAN: list[str] = []
 

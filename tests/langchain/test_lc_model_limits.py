@@ -4,26 +4,21 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
-from pydantic import BaseModel
+from model_limits import ANN, NO_JSON_SCHEMA, PERSON_TEXT, Person, Warned
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
-from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import (
-    OVHCompatibilityWarning,
     RequiredToolNotCalledError,
     UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.learned import LEARNED
-from ovh_responses.profiles import CATALOG
-from ovh_responses.testing import LocalEndpoint, ModelSpec
+from ovh_responses.testing import LocalEndpoint
 
 
 @tool
@@ -38,65 +33,14 @@ def get_time(city: str) -> str:
     return f"It is 14:30 in {city}."
 
 
-class Person(BaseModel):
-    """A person mentioned in the text."""
-
-    name: str
-    age: int
-
-
-PERSON_TEXT = "Ann is 31 years old"
-ANN = Person(name="Ann", age=31)
 SYSTEM = [SystemMessage("Be brief."), HumanMessage("Hello")]
-UNKNOWN_MODELS = (  # ids no profile knows: the server's refusals teach the client
-    ModelSpec("acme-no-system", 8192, system_prompt=False),
-    ModelSpec("acme-auto-only", 8192, tool_choice_auto_only=True),
-    ModelSpec("acme-no-reasoning", 8192),
-    ModelSpec("acme-no-stream-structured", 8192, stream_structured=False),
-    ModelSpec("acme-chat-only", 8192, routes=frozenset({"chat"})),
-    ModelSpec(
-        "acme-rejects-parallel", 8192, parallel_tool_calls=False, rejects_parallel_tool_calls=True
-    ),
-)
-NO_JSON_SCHEMA = ModelSpec("local-no-json-schema", 8192, structured=False)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memory() -> Iterator[None]:
-    LEARNED.clear()
-    CATALOG.clear()
-    forget_warnings()
-    yield
-    LEARNED.clear()
-    CATALOG.clear()
-
-
-@pytest.fixture
-def unknown(make_endpoint: Callable[..., LocalEndpoint]) -> LocalEndpoint:
-    return make_endpoint(models=UNKNOWN_MODELS)
+pytestmark = pytest.mark.usefixtures("forget_process_memory")
 
 
 def chat(endpoint: LocalEndpoint, model: str, **kwargs: Any) -> ChatOVHResponses:
     return ChatOVHResponses(model=model, base_url=endpoint.base_url, max_retries=0, **kwargs)
-
-
-class Warned:
-    """The compatibility warnings given inside the block."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-        self._catcher = warnings.catch_warnings(record=True)
-
-    def __enter__(self) -> Warned:
-        self._record = self._catcher.__enter__()
-        warnings.simplefilter("always")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.messages = [
-            str(w.message) for w in self._record if issubclass(w.category, OVHCompatibilityWarning)
-        ]
-        self._catcher.__exit__(None, None, None)
 
 
 # ----- system prompts ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from lc_sdk_objects import call_item, message_item, reasoning_item, refusal_item
 
 from langchain_ovh_responses._inputs import ai_items
 from langchain_ovh_responses._outputs import result_to_message
-from ovh_responses.items import output_to_input_items
+from ovh_responses.wire.items import output_to_input_items
 
 TOOL_TURN = [
     reasoning_item("rs_1", "The user asks for magic_function(3)."),

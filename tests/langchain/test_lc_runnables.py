@@ -18,8 +18,7 @@ from langchain_core.tools import tool
 from langchain_ovh_responses import ChatOVHResponses
 from langchain_ovh_responses.chat_models import CHARS_PER_TOKEN
 from ovh_responses import errors as core_errors
-from ovh_responses.testing import LocalEndpoint
-from ovh_responses.testing.faults import RateLimitFault, ServerErrorFault
+from ovh_responses.testing import LocalEndpoint, RateLimitFault, ServerErrorFault
 
 
 def _model(endpoint: LocalEndpoint, model: str = "local-chat", **kw: Any) -> ChatOVHResponses:

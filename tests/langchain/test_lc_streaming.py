@@ -12,8 +12,7 @@ from lc_sdk_objects import call_item, message_item, reasoning_item, result
 
 from langchain_ovh_responses._inputs import ai_items
 from langchain_ovh_responses._streaming import ChunkStream
-from ovh_responses.items import output_to_input_items
-from ovh_responses.stop import StopFilter, StreamIdentity
+from ovh_responses.fitting.stop import StopFilter, StreamIdentity
 from ovh_responses.types import (
     Delta,
     Done,
@@ -22,6 +21,7 @@ from ovh_responses.types import (
     ToolCallArgsDelta,
     ToolCallStart,
 )
+from ovh_responses.wire.items import output_to_input_items
 
 FINAL = result(
     [

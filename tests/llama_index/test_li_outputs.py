@@ -20,9 +20,7 @@ from pydantic import TypeAdapter
 from llama_index_ovh_responses import OVHResponses
 from llama_index_ovh_responses._inputs import to_input_items
 from llama_index_ovh_responses._outputs import StreamAssembler, chat_response
-from ovh_responses.parse import parse_response
-from ovh_responses.stop import StopFilter, StreamIdentity
-from ovh_responses.stream import iter_deltas
+from ovh_responses.fitting.stop import StopFilter, StreamIdentity
 from ovh_responses.types import (
     Done,
     ReasoningDelta,
@@ -32,6 +30,8 @@ from ovh_responses.types import (
     ToolCallStart,
     Usage,
 )
+from ovh_responses.wire.answer import parse_response
+from ovh_responses.wire.stream import iter_deltas
 
 RECORDINGS = Path(os.environ.get("OVH_RESPONSES_RECORDINGS", "/work/shared/recordings"))
 

@@ -14,7 +14,6 @@ from llama_index.core.types import PydanticProgramMode
 from pydantic import BaseModel
 
 from llama_index_ovh_responses import OVHResponses
-from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import OVHCompatibilityWarning
 from ovh_responses.testing import ModelSpec
 
@@ -108,11 +107,10 @@ async def test_as_structured_llm_async(llm):
     assert isinstance(response.raw, City)
 
 
-def test_function_calling_where_json_schema_is_missing(make_endpoint):
+def test_function_calling_where_json_schema_is_missing(make_endpoint, forget_process_memory):
     # A model that calls tools but does not enforce JSON schemas (its profile says so).
     server = make_endpoint(models=[ModelSpec("local-no-json-schema", 8192, structured=False)])
     llm = OVHResponses("local-no-json-schema", api_base=server.base_url)
-    forget_warnings()
     assert not llm.profile.json_schema
     with pytest.warns(OVHCompatibilityWarning, match="does not enforce JSON schemas"):
         city = llm.structured_predict(City, PROMPT, city="Prague")

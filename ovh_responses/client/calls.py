@@ -1,0 +1,369 @@
+"""The HTTP side: one sync and one async openai client per :class:`ResponsesClient`, made on
+first use and reused (one connection pool each), and the calls both adapters make.
+
+Every failure leaves as a typed error from :mod:`ovh_responses.errors`. The SDK retries a
+request only before its answer starts to arrive; a stream cut halfway raises
+:class:`~ovh_responses.errors.StreamInterruptedError` and is never retried, so no output is
+ever delivered twice.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+from ovh_responses.chat.request import result_from_completion, to_chat_request
+from ovh_responses.client import streaming as _streams
+from ovh_responses.client.embeddings import (
+    DEFAULT_EMBED_BATCH_SIZE,
+    aembed_batches,
+    embed_batches,
+)
+from ovh_responses.client.pools import OpenAIClients
+from ovh_responses.errors import translate
+from ovh_responses.fitting.answer import finish_result, result_as_deltas
+from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.routing import aattempt, attempt
+from ovh_responses.fitting.stop import StreamIdentity
+from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
+from ovh_responses.types import Done
+from ovh_responses.wire.answer import parse_response
+
+if TYPE_CHECKING:
+    from collections.abc import (
+        AsyncGenerator,
+        Generator,
+        Mapping,
+        Sequence,
+    )
+    from contextlib import AbstractContextManager
+
+    import httpx2
+    from openai import AsyncOpenAI, Omit, OpenAI
+    from openai.types import CreateEmbeddingResponse, Model
+    from openai.types.responses.response_create_params import ResponseCreateParams
+    from pydantic import SecretStr
+
+    from ovh_responses.fitting.profiles import ModelInfo
+    from ovh_responses.fitting.request import RouteChoice
+    from ovh_responses.fitting.routing import Plan
+    from ovh_responses.types import Delta, Result
+
+__all__ = ["DEFAULT_EMBED_BATCH_SIZE", "ResponsesClient"]
+
+_ANONYMOUS_PLACEHOLDER = "anonymous"  # the SDK insists on a key; its header is removed
+
+
+class ResponsesClient:
+    """Calls to one OVH AI Endpoints base URL, with or without an API key.
+
+    Without a key (argument or environment) requests go out on the anonymous tier with no
+    ``Authorization`` header at all. ``http_client`` / ``http_async_client`` are httpx2 clients
+    the caller owns; they are used as given and never closed here. The connection pools made
+    here are closed by :meth:`close` / :meth:`aclose`, an async one also when its event loop
+    shuts down, and the sync one when this object is garbage collected.
+    """
+
+    def __init__(
+        self,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx2.Timeout | None = 60.0,
+        max_retries: int = 2,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx2.Client | None = None,
+        http_async_client: httpx2.AsyncClient | None = None,
+    ) -> None:
+        self._api_key = resolve_api_key(api_key)
+        self.base_url = resolve_base_url(base_url)
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.default_headers = {"User-Agent": USER_AGENT, **(default_headers or {})}
+        self._clients = OpenAIClients(self._sdk_options, http_client, http_async_client)
+
+    def __repr__(self) -> str:
+        key = "None" if self._api_key is None else "SecretStr('**********')"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={key})"
+
+    @property
+    def api_key(self) -> SecretStr | None:
+        return self._api_key
+
+    @property
+    def anonymous(self) -> bool:
+        """True when no key is sent (the anonymous tier, with its low rate limit)."""
+        return self._api_key is None
+
+    # ----- the openai clients ------------------------------------------------------------------
+
+    def openai_client(self) -> OpenAI:
+        """The sync openai client, made once (thread-safe) and reused."""
+        return self._clients.sync()
+
+    def async_openai_client(self) -> AsyncOpenAI:
+        """The async openai client of the running event loop, made once per loop and reused.
+
+        An asyncio connection pool cannot outlive its loop, so each loop (one ``asyncio.run``)
+        gets its own, closed when that loop shuts down; a caller-supplied
+        ``http_async_client`` is always used as given.
+        """
+        return self._clients.for_loop()
+
+    def _sdk_options(self) -> dict[str, Any]:
+        from openai import Omit
+
+        headers: dict[str, str | Omit] = {
+            # OpenAI account identifiers from the environment are not for this endpoint.
+            "OpenAI-Organization": Omit(),
+            "OpenAI-Project": Omit(),
+            **self.default_headers,
+        }
+        if self._api_key is None:
+            headers["Authorization"] = Omit()
+        key = self._api_key.get_secret_value() if self._api_key else _ANONYMOUS_PLACEHOLDER
+        return {
+            "api_key": key,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": headers,
+        }
+
+    def _request_headers(self) -> dict[str, Omit] | None:
+        """Per-request headers: on the anonymous tier, the SDK's Authorization is removed."""
+        if self._api_key is not None:
+            return None
+        from openai import Omit
+
+        return {"Authorization": Omit()}
+
+    def _translate(
+        self, body: Mapping[str, Any], *, streaming: bool = False
+    ) -> AbstractContextManager[None]:
+        model = body.get("model")
+        return translate(
+            streaming=streaming,
+            model=model if isinstance(model, str) else None,
+            secret=self._api_key,
+        )
+
+    # ----- answers: /v1/responses, or /v1/chat/completions for the models it does not serve ---
+
+    def create(
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
+    ) -> Result:
+        """One answer. ``body`` is fitted to the model first (:mod:`~..fitting.request`);
+        ``strict=True`` refuses instead of adapting. ``route``: ``"auto"`` (the model's own),
+        ``"responses"`` or ``"chat_completions"``. With ``stop``, the answer is streamed and
+        cut at the first stop sequence, as :meth:`stream` does."""
+        if not [s for s in stop or () if s]:
+            return attempt(self.base_url, body, route, strict, self._answer)
+        streamed = {**body, "stream": True}
+        for delta in self.stream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
+            if isinstance(delta, Done):
+                return delta.result
+        raise AssertionError("a stream always ends with Done")  # pragma: no cover
+
+    async def acreate(
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
+    ) -> Result:
+        if not [s for s in stop or () if s]:
+            return await aattempt(self.base_url, body, route, strict, self._aanswer)
+        streamed = {**body, "stream": True}
+        async for delta in self.astream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
+            if isinstance(delta, Done):
+                return delta.result
+        raise AssertionError("a stream always ends with Done")  # pragma: no cover
+
+    def stream(
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
+    ) -> Generator[Delta, None, None]:
+        """The answer as deltas, ending with ``Done``. Leaving the loop early closes the
+        connection; a failure mid-stream raises a :class:`StreamError` carrying the text
+        delivered so far.
+
+        ``stop``: the stream ends at the first of these sequences (the route has no ``stop``
+        parameter, so they are applied here) and the connection is closed then. Its ``Done``
+        result has the cut text, status ``"completed"``, ``stop_sequence`` set, the response
+        id and model announced when the stream began, and ``usage=None`` (the server reports
+        usage only at the end of the answer, which is not read)."""
+        identity = StreamIdentity(model=str(body["model"]))
+        send = functools.partial(self._open, identity=identity)
+        yield from _streams.cut(attempt(self.base_url, body, route, strict, send), stop, identity)
+
+    async def astream(
+        self,
+        body: ResponseCreateParams,
+        *,
+        route: RouteChoice = "auto",
+        strict: bool = False,
+        stop: Sequence[str] | None = None,
+    ) -> AsyncGenerator[Delta, None]:
+        from contextlib import aclosing
+
+        identity = StreamIdentity(model=str(body["model"]))
+        send = functools.partial(self._aopen, identity=identity)
+        deltas = await aattempt(self.base_url, body, route, strict, send)
+        async with aclosing(_streams.acut(deltas, stop, identity)) as kept:
+            async for delta in kept:
+                yield delta
+
+    def _answer(self, plan: Plan) -> Result:
+        client = self.openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                completion = client.chat.completions.create(**self._chat_arguments(plan))
+                result = result_from_completion(completion)
+            else:
+                response = client.responses.create(**self._responses_arguments(plan, stream=False))
+                result = parse_response(response)
+        return finish_result(result, plan.notes)
+
+    async def _aanswer(self, plan: Plan) -> Result:
+        client = self.async_openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                completion = await client.chat.completions.create(**self._chat_arguments(plan))
+                result = result_from_completion(completion)
+            else:
+                response = await client.responses.create(
+                    **self._responses_arguments(plan, stream=False)
+                )
+                result = parse_response(response)
+        return finish_result(result, plan.notes)
+
+    def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
+        """Send ``plan`` (a refusal raises here, before any delta); the deltas are read as the
+        caller iterates."""
+        if plan.notes.stream_as_single:
+            result = self._answer(plan)
+            identity.id, identity.model = result.id, result.model
+            return result_as_deltas(result)
+        client = self.openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                chunks = client.chat.completions.create(**self._chat_arguments(plan))
+                return _streams.chat_deltas(plan, chunks, identity, self._api_key)
+            events = client.responses.create(**self._responses_arguments(plan, stream=True))
+        return _streams.responses_deltas(plan, events, identity, self._api_key)
+
+    async def _aopen(self, plan: Plan, identity: StreamIdentity) -> AsyncGenerator[Delta, None]:
+        if plan.notes.stream_as_single:
+            result = await self._aanswer(plan)
+            identity.id, identity.model = result.id, result.model
+            return _streams.aiter_result(result_as_deltas(result))
+        client = self.async_openai_client()
+        with self._translate(plan.body):
+            if plan.route == "chat_completions":
+                chunks = await client.chat.completions.create(**self._chat_arguments(plan))
+                return _streams.achat_deltas(plan, chunks, identity, self._api_key)
+            events = await client.responses.create(**self._responses_arguments(plan, stream=True))
+        return _streams.aresponses_deltas(plan, events, identity, self._api_key)
+
+    def _responses_arguments(self, plan: Plan, *, stream: bool) -> dict[str, Any]:
+        """The SDK's arguments for ``responses.create``: its named parameters, the rest of the
+        body as ``extra_body``."""
+        known = _sdk_parameter_names()
+        body = plan.body.items()
+        return {
+            **{k: v for k, v in body if k in known},
+            "stream": stream,
+            "extra_body": {k: v for k, v in body if k not in known and k != "stream"} or None,
+            "extra_headers": self._request_headers(),
+        }
+
+    def _chat_arguments(self, plan: Plan) -> dict[str, Any]:
+        """The SDK's arguments for ``chat.completions.create`` (``store`` is never sent there)."""
+        chat = to_chat_request(plan.body, strict=plan.strict)
+        return {**chat, "extra_headers": self._request_headers()}
+
+    # ----- /v1/embeddings ----------------------------------------------------------------------
+
+    def embed(
+        self, model: str, texts: Sequence[str], *, batch_size: int = DEFAULT_EMBED_BATCH_SIZE
+    ) -> list[list[float]]:
+        """One vector per text, in order, asked for ``batch_size`` texts at a time."""
+
+        def send(batch: list[str]) -> CreateEmbeddingResponse:
+            with self._translate({"model": model}):
+                return self.openai_client().embeddings.create(
+                    model=model,
+                    input=batch,
+                    encoding_format="float",
+                    extra_headers=self._request_headers(),
+                )
+
+        return embed_batches(texts, batch_size, send)
+
+    async def aembed(
+        self, model: str, texts: Sequence[str], *, batch_size: int = DEFAULT_EMBED_BATCH_SIZE
+    ) -> list[list[float]]:
+        async def send(batch: list[str]) -> CreateEmbeddingResponse:
+            with self._translate({"model": model}):
+                return await self.async_openai_client().embeddings.create(
+                    model=model,
+                    input=batch,
+                    encoding_format="float",
+                    extra_headers=self._request_headers(),
+                )
+
+        return await aembed_batches(texts, batch_size, send)
+
+    # ----- /v1/models --------------------------------------------------------------------------
+
+    def fetch_models(self) -> list[Model]:
+        """The raw ``GET /v1/models`` listing."""
+        with self._translate({}):
+            return list(self.openai_client().models.list(extra_headers=self._request_headers()))
+
+    async def afetch_models(self) -> list[Model]:
+        with self._translate({}):
+            return [
+                model
+                async for model in self.async_openai_client().models.list(
+                    extra_headers=self._request_headers()
+                )
+            ]
+
+    def list_models(self) -> list[ModelInfo]:
+        """The models the endpoint serves, with their context length when it says; what it
+        says is kept for the process and used to fit later requests."""
+        return CATALOG.list_models(self.base_url, self.fetch_models)
+
+    async def alist_models(self) -> list[ModelInfo]:
+        return await CATALOG.alist_models(self.base_url, self.afetch_models)
+
+    # ----- cleanup -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the sync connection pool and let go of the async ones (closing those of
+        running loops in their loop). Caller-supplied HTTP clients are left open."""
+        self._clients.close()
+
+    async def aclose(self) -> None:
+        """Close the running loop's async connection pool and the one made outside any loop;
+        caller-supplied HTTP clients are left open."""
+        await self._clients.aclose()
+
+
+@functools.cache
+def _sdk_parameter_names() -> frozenset[str]:
+    from openai.types.responses.response_create_params import ResponseCreateParamsBase
+
+    keys = ResponseCreateParamsBase.__required_keys__ | ResponseCreateParamsBase.__optional_keys__
+    return frozenset(keys) - {"stream"}

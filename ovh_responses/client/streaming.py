@@ -1,0 +1,212 @@
+"""The client's streams: SDK streams of either route as deltas adapted to what the caller
+asked, the id and model a stream announces, the text delivered before a failure, and stop
+sequences that end a stream early (closing its connection)."""
+
+from __future__ import annotations
+
+from contextlib import aclosing, closing, contextmanager
+from typing import TYPE_CHECKING
+
+from ovh_responses.chat.answer import aiter_chat_deltas, iter_chat_deltas
+from ovh_responses.errors import StreamError, translate
+from ovh_responses.fitting.answer import DeltaAdapter
+from ovh_responses.fitting.stop import StopFilter
+from ovh_responses.types import TextDelta
+from ovh_responses.wire.stream import aiter_deltas, iter_deltas
+
+if TYPE_CHECKING:
+    from collections.abc import (
+        AsyncGenerator,
+        AsyncIterable,
+        Generator,
+        Iterable,
+        Iterator,
+        Sequence,
+    )
+    from contextlib import AbstractContextManager
+
+    from openai import AsyncStream, Stream
+    from openai.types.chat import ChatCompletionChunk
+    from openai.types.responses import ResponseStreamEvent
+    from pydantic import SecretStr
+
+    from ovh_responses.fitting.routing import Plan
+    from ovh_responses.fitting.stop import StreamIdentity
+    from ovh_responses.types import Delta
+
+__all__ = [
+    "Delivered",
+    "achat_deltas",
+    "acut",
+    "aiter_result",
+    "anoted_chunks",
+    "anoted_events",
+    "aresponses_deltas",
+    "chat_deltas",
+    "cut",
+    "noted_chunks",
+    "noted_events",
+    "responses_deltas",
+]
+
+
+def _translate_stream(plan: Plan, secret: SecretStr | None) -> AbstractContextManager[None]:
+    return translate(streaming=True, model=plan.model, secret=secret)
+
+
+def responses_deltas(
+    plan: Plan,
+    events: Stream[ResponseStreamEvent],
+    identity: StreamIdentity,
+    secret: SecretStr | None,
+) -> Generator[Delta, None, None]:
+    """The deltas of a ``/v1/responses`` stream, adapted to what the caller asked; the stream
+    is closed when they end or are left."""
+    adapter, delivered = DeltaAdapter(plan.notes), Delivered()
+    with events, delivered.noted(), _translate_stream(plan, secret):
+        for delta in iter_deltas(noted_events(events, identity)):
+            delivered.add(delta)
+            yield from adapter.feed(delta)
+
+
+async def aresponses_deltas(
+    plan: Plan,
+    events: AsyncStream[ResponseStreamEvent],
+    identity: StreamIdentity,
+    secret: SecretStr | None,
+) -> AsyncGenerator[Delta, None]:
+    adapter, delivered = DeltaAdapter(plan.notes), Delivered()
+    async with events:
+        with delivered.noted(), _translate_stream(plan, secret):
+            async for delta in aiter_deltas(anoted_events(events, identity)):
+                delivered.add(delta)
+                for adapted in adapter.feed(delta):
+                    yield adapted
+
+
+def chat_deltas(
+    plan: Plan,
+    chunks: Stream[ChatCompletionChunk],
+    identity: StreamIdentity,
+    secret: SecretStr | None,
+) -> Generator[Delta, None, None]:
+    """The deltas of a ``/v1/chat/completions`` stream, as :func:`responses_deltas`."""
+    adapter = DeltaAdapter(plan.notes)
+    with chunks:
+        for delta in iter_chat_deltas(noted_chunks(chunks, identity), secret=secret):
+            yield from adapter.feed(delta)
+
+
+async def achat_deltas(
+    plan: Plan,
+    chunks: AsyncStream[ChatCompletionChunk],
+    identity: StreamIdentity,
+    secret: SecretStr | None,
+) -> AsyncGenerator[Delta, None]:
+    adapter = DeltaAdapter(plan.notes)
+    async with chunks:
+        async for delta in aiter_chat_deltas(anoted_chunks(chunks, identity), secret=secret):
+            for adapted in adapter.feed(delta):
+                yield adapted
+
+
+class Delivered:
+    """The text a stream delivered so far, put into the :class:`StreamError` that ends it."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def add(self, delta: Delta) -> None:
+        if isinstance(delta, TextDelta):
+            self.texts.append(delta.text)
+
+    @contextmanager
+    def noted(self) -> Iterator[None]:
+        try:
+            yield
+        except StreamError as e:
+            e.partial_text = e.partial_text or "".join(self.texts)
+            raise
+
+
+def _note_event(event: ResponseStreamEvent, identity: StreamIdentity) -> None:
+    if event.type in ("response.created", "response.in_progress") and not identity.id:
+        identity.id, identity.model = event.response.id, event.response.model
+
+
+def _note_chunk(chunk: ChatCompletionChunk, identity: StreamIdentity) -> None:
+    identity.id = identity.id or chunk.id
+    identity.model = identity.model or chunk.model
+
+
+def noted_events(
+    events: Iterable[ResponseStreamEvent], identity: StreamIdentity
+) -> Iterator[ResponseStreamEvent]:
+    """``events``, the response id and model noted from ``response.created`` on the way."""
+    for event in events:
+        _note_event(event, identity)
+        yield event
+
+
+async def anoted_events(
+    events: AsyncIterable[ResponseStreamEvent], identity: StreamIdentity
+) -> AsyncGenerator[ResponseStreamEvent, None]:
+    async for event in events:
+        _note_event(event, identity)
+        yield event
+
+
+def noted_chunks(
+    chunks: Iterable[ChatCompletionChunk], identity: StreamIdentity
+) -> Iterator[ChatCompletionChunk]:
+    """``chunks``, the completion id and model noted from the first one."""
+    for chunk in chunks:
+        _note_chunk(chunk, identity)
+        yield chunk
+
+
+async def anoted_chunks(
+    chunks: AsyncIterable[ChatCompletionChunk], identity: StreamIdentity
+) -> AsyncGenerator[ChatCompletionChunk, None]:
+    async for chunk in chunks:
+        _note_chunk(chunk, identity)
+        yield chunk
+
+
+def cut(
+    deltas: Generator[Delta, None, None], stop: Sequence[str] | None, identity: StreamIdentity
+) -> Generator[Delta, None, None]:
+    """``deltas`` ended at the first stop sequence. The source (and its connection) is closed
+    before the last delta, :class:`~ovh_responses.types.Done`, is handed over."""
+    stops = StopFilter(stop, identity)
+    last: list[Delta] = []
+    with closing(deltas):
+        for delta in deltas:
+            kept = stops.feed(delta)
+            if stops.finished:
+                last = kept
+                break
+            yield from kept
+    yield from last
+
+
+async def acut(
+    deltas: AsyncGenerator[Delta, None], stop: Sequence[str] | None, identity: StreamIdentity
+) -> AsyncGenerator[Delta, None]:
+    stops = StopFilter(stop, identity)
+    last: list[Delta] = []
+    async with aclosing(deltas):
+        async for delta in deltas:
+            kept = stops.feed(delta)
+            if stops.finished:
+                last = kept
+                break
+            for one in kept:
+                yield one
+    for one in last:
+        yield one
+
+
+async def aiter_result(deltas: Iterable[Delta]) -> AsyncGenerator[Delta, None]:
+    for delta in deltas:
+        yield delta

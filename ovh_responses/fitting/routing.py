@@ -1,0 +1,151 @@
+"""From the caller's body to what is sent, and the one retry a refusal may earn.
+
+:func:`plan_request` fits a ``/v1/responses`` body to its model (the profile, refined by what
+the server refused before: :mod:`ovh_responses.fitting.learned`) and picks the route.
+:func:`attempt` / :func:`aattempt` send a plan and, when the server's refusal teaches something
+(a model that is not on ``/v1/responses``, an optional parameter it rejects), plan again from the
+caller's original body and send once more. The retry happens before anything of the answer has
+reached the caller, so no output is ever delivered twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from ovh_responses.chat.request import responses_param
+from ovh_responses.errors import (
+    BadRequestError,
+    ContextOverflowError,
+    ModelNotOnRouteError,
+)
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.request import adapt_request, choose_route
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from openai.types.responses.response_create_params import ResponseCreateParams
+
+    from ovh_responses.errors import APIError
+    from ovh_responses.fitting.profiles import Route
+    from ovh_responses.fitting.request import Adaptation, RouteChoice
+
+__all__ = ["Plan", "aattempt", "attempt", "plan_request", "replan"]
+
+T = TypeVar("T")
+
+MAX_RETRIES = 3
+"""Resends of one request at most. Each follows a refusal that taught something not known
+before (the route, or one more refused parameter), so a request is never sent twice the same
+way; the bound only keeps a misbehaving server from causing a long series."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One request ready to send: the body fitted to its model, the route it takes, what to
+    do with the answer (``notes``), and whether adapting was refused (``strict``)."""
+
+    body: ResponseCreateParams
+    notes: Adaptation
+    route: Route
+    strict: bool = False
+
+    @property
+    def model(self) -> str:
+        return str(self.body["model"])
+
+
+def plan_request(
+    base_url: str, body: ResponseCreateParams, route: RouteChoice, strict: bool
+) -> Plan:
+    """``body`` fitted to its model at ``base_url`` (no network call: the profile comes from
+    the model's family, what a listing said and what the server refused before)."""
+    model = str(body["model"])
+    profile = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
+    fitted, notes = adapt_request(body, profile, strict=strict)
+    # Strict mode sends what was asked: a learned refusal comes back as the server says it.
+    sent = fitted if strict else LEARNED.apply(base_url, model, fitted)
+    return Plan(sent, notes, choose_route(route, profile), strict)
+
+
+def replan(
+    base_url: str,
+    error: APIError,
+    failed: Plan,
+    body: ResponseCreateParams,
+    route: RouteChoice,
+    strict: bool,
+) -> Plan | None:
+    """The plan to send after ``failed`` was refused with ``error``, or ``None`` when sending
+    again cannot help. What the refusal teaches is remembered for the model (one warning)."""
+    if isinstance(error, ModelNotOnRouteError):
+        if route != "auto" or failed.route != "responses":
+            return None
+        LEARNED.learn_route(base_url, failed.model)
+    elif _learnable(error, strict):
+        param = responses_param(error.param) if failed.route == "chat_completions" else error.param
+        if not LEARNED.learn(base_url, failed.model, param, failed.body, _said(error)):
+            return None
+    else:
+        return None
+    return plan_request(base_url, body, route, strict)
+
+
+def _said(error: APIError) -> str:
+    """What the server said, without the library's advice around it."""
+    said = error.body.get("message") if isinstance(error.body, dict) else None
+    return said if isinstance(said, str) and said else error.message
+
+
+def _learnable(error: APIError, strict: bool) -> bool:
+    """A 400 naming a parameter, when adaptations are allowed: maybe an optional parameter the
+    model does not take. A context overflow is the input's fault, not the parameter's."""
+    return (
+        not strict
+        and isinstance(error, BadRequestError)
+        and not isinstance(error, ContextOverflowError)
+        and error.param is not None
+    )
+
+
+def attempt(
+    base_url: str,
+    body: ResponseCreateParams,
+    route: RouteChoice,
+    strict: bool,
+    send: Callable[[Plan], T],
+) -> T:
+    """``send`` the planned request; again, re-planned, after each refusal that teaches
+    something new."""
+    plan = plan_request(base_url, body, route, strict)
+    for _ in range(MAX_RETRIES):
+        try:
+            return send(plan)
+        except (BadRequestError, ModelNotOnRouteError) as e:
+            again = replan(base_url, e, plan, body, route, strict)
+            if again is None:
+                raise
+            plan = again
+    return send(plan)
+
+
+async def aattempt(
+    base_url: str,
+    body: ResponseCreateParams,
+    route: RouteChoice,
+    strict: bool,
+    send: Callable[[Plan], Awaitable[T]],
+) -> T:
+    """The async twin of :func:`attempt`: only the call differs."""
+    plan = plan_request(base_url, body, route, strict)
+    for _ in range(MAX_RETRIES):
+        try:
+            return await send(plan)
+        except (BadRequestError, ModelNotOnRouteError) as e:
+            again = replan(base_url, e, plan, body, route, strict)
+            if again is None:
+                raise
+            plan = again
+    return await send(plan)
