@@ -14,8 +14,12 @@ from ovh_responses.testing.faults import (
     ErrorEventFault,
     FailedResponseFault,
     Fault,
+    MalformedEventFault,
+    NotJsonFault,
     RateLimitFault,
+    ResetConnectionFault,
     ServerErrorFault,
+    UnfinishedStreamFault,
 )
 from ovh_responses.testing.log import RecordedRequest
 from ovh_responses.testing.models import CATALOG, ModelSpec
@@ -30,8 +34,12 @@ __all__ = [
     "FailedResponseFault",
     "Fault",
     "LocalEndpoint",
+    "MalformedEventFault",
     "ModelSpec",
+    "NotJsonFault",
     "RateLimitFault",
     "RecordedRequest",
+    "ResetConnectionFault",
     "ServerErrorFault",
+    "UnfinishedStreamFault",
 ]
