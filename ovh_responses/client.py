@@ -10,7 +10,7 @@ ever delivered twice.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ovh_responses import _streams
 from ovh_responses._pools import OpenAIClients
@@ -19,7 +19,7 @@ from ovh_responses.client_embeddings import (
     aembed_batches,
     embed_batches,
 )
-from ovh_responses.errors import translate
+from ovh_responses.errors import translate, unreadable_answer
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.stop import StreamIdentity
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_EMBED_BATCH_SIZE", "ResponsesClient"]
 
+_T = TypeVar("_T")
 _ANONYMOUS_PLACEHOLDER = "anonymous"  # the SDK insists on a key; its header is removed
 
 
@@ -236,10 +237,10 @@ class ResponsesClient:
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 completion = client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(completion)
+                result = result_from_completion(_json_answer(completion))
             else:
                 response = client.responses.create(**self._responses_arguments(plan, stream=False))
-                result = parse_response(response)
+                result = parse_response(_json_answer(response))
         return finish_result(result, plan.notes)
 
     async def _aanswer(self, plan: Plan) -> Result:
@@ -251,12 +252,12 @@ class ResponsesClient:
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 completion = await client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(completion)
+                result = result_from_completion(_json_answer(completion))
             else:
                 response = await client.responses.create(
                     **self._responses_arguments(plan, stream=False)
                 )
-                result = parse_response(response)
+                result = parse_response(_json_answer(response))
         return finish_result(result, plan.notes)
 
     def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
@@ -381,6 +382,13 @@ class ResponsesClient:
         """Close the running loop's async connection pool and the one made outside any loop;
         caller-supplied HTTP clients are left open."""
         await self._clients.aclose()
+
+
+def _json_answer(answer: _T) -> _T:
+    """``answer``, unless the SDK handed back the text of a body that is not JSON."""
+    if isinstance(answer, str):
+        raise unreadable_answer("not JSON", streaming=False)
+    return answer
 
 
 @functools.cache
