@@ -19,13 +19,14 @@ from ovh_responses.client_embeddings import (
     aembed_batches,
     embed_batches,
 )
-from ovh_responses.errors import translate, unreadable_answer
+from ovh_responses.errors import reading_answer, translate, unreadable_answer
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.stop import StreamIdentity
 
 if TYPE_CHECKING:
     from collections.abc import (
         AsyncGenerator,
+        Callable,
         Generator,
         Mapping,
         Sequence,
@@ -237,10 +238,10 @@ class ResponsesClient:
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 completion = client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(_json_answer(completion))
+                result = _read(result_from_completion, completion)
             else:
                 response = client.responses.create(**self._responses_arguments(plan, stream=False))
-                result = parse_response(_json_answer(response))
+                result = _read(parse_response, response)
         return finish_result(result, plan.notes)
 
     async def _aanswer(self, plan: Plan) -> Result:
@@ -252,12 +253,12 @@ class ResponsesClient:
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 completion = await client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(_json_answer(completion))
+                result = _read(result_from_completion, completion)
             else:
                 response = await client.responses.create(
                     **self._responses_arguments(plan, stream=False)
                 )
-                result = parse_response(_json_answer(response))
+                result = _read(parse_response, response)
         return finish_result(result, plan.notes)
 
     def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
@@ -384,11 +385,13 @@ class ResponsesClient:
         await self._clients.aclose()
 
 
-def _json_answer(answer: _T) -> _T:
-    """``answer``, unless the SDK handed back the text of a body that is not JSON."""
+def _read(parse: Callable[[_T], Result], answer: _T) -> Result:
+    """The parsed answer; typed errors when the SDK handed back the text of a body that is
+    not JSON, or JSON not in the protocol's shape."""
     if isinstance(answer, str):
         raise unreadable_answer("not JSON", streaming=False)
-    return answer
+    with reading_answer(streaming=False):
+        return parse(answer)
 
 
 @functools.cache

@@ -50,6 +50,15 @@ class UnsupportedContentError(RequestRejected):
     """A message part or block the adapter cannot turn into a Responses input item."""
 
 
+class RequestTooLargeError(RequestRejected):
+    """The request body is over the platform's limit; ``size`` and ``limit`` are in bytes."""
+
+    def __init__(self, message: str, *, size: int, limit: int) -> None:
+        super().__init__(message, param="input")
+        self.size = size
+        self.limit = limit
+
+
 # ----- from the server or the network ----------------------------------------------------------
 
 
@@ -203,6 +212,29 @@ def translate(
         raise _from_connection_error(e, streaming=streaming) from _redacted(e, secret)
     except json.JSONDecodeError as e:  # a body or an event that is not the JSON it claims
         raise unreadable_answer(f"not valid JSON ({e.msg})", streaming=streaming) from e
+    except _SHAPE_ERRORS as e:
+        if not streaming:
+            raise
+        raise _misshapen(e, streaming=True) from e
+
+
+# What reading a value of the wrong shape raises (a field missing, null or of another type).
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError)
+
+
+@contextmanager
+def reading_answer(*, streaming: bool) -> Iterator[None]:
+    """Reading what the server sent: a value of the wrong shape is an unreadable answer."""
+    try:
+        yield
+    except _SHAPE_ERRORS as e:
+        raise _misshapen(e, streaming=streaming) from e
+
+
+def _misshapen(e: Exception, *, streaming: bool) -> OVHError:
+    return unreadable_answer(
+        f"not in the protocol's shape ({type(e).__name__})", streaming=streaming
+    )
 
 
 def unreadable_answer(what: str, *, streaming: bool) -> OVHError:

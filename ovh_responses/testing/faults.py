@@ -59,8 +59,8 @@ class ResetConnectionFault(Fault):
 
 @dataclass(frozen=True, slots=True)
 class NotJsonFault(Fault):
-    """HTTP 200 whose body is not JSON (a proxy's HTML page), or, with ``content_type``
-    ``application/json``, JSON cut in the middle."""
+    """HTTP 200 with ``body`` sent as it is, under ``content_type``: by default a proxy's HTML
+    page; also JSON cut in the middle, or any scripted SSE stream (``text/event-stream``)."""
 
     body: str = "<html><body><h1>502 Bad Gateway</h1></body></html>"
     content_type: str = "text/html"
