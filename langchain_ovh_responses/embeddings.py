@@ -18,6 +18,7 @@ from pydantic import (
 from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
 from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
+from ovh_responses.ratelimit import aembed_limited, embed_limited
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -44,6 +45,9 @@ class OVHEmbeddings(BaseModel, Embeddings):
     batch_size: int = Field(default=DEFAULT_EMBED_BATCH_SIZE, ge=1)
     http_client: Any | None = Field(default=None, exclude=True)
     http_async_client: Any | None = Field(default=None, exclude=True)
+    rate_limiter: Any | None = Field(default=None, exclude=True)
+    """Waited on before each request (one per batch): LangChain's ``InMemoryRateLimiter``, an
+    ``ovh_responses.ratelimit.RateLimiter``, or any object with ``acquire``/``aacquire``."""
 
     _client: ResponsesClient = PrivateAttr()
 
@@ -55,8 +59,12 @@ class OVHEmbeddings(BaseModel, Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+
+        def embed(batch: list[str]) -> list[list[float]]:
+            return self._client.embed(self.model, batch, batch_size=self.batch_size)
+
         with langchain_errors():
-            return self._client.embed(self.model, texts, batch_size=self.batch_size)
+            return embed_limited(embed, texts, self.batch_size, self.rate_limiter)
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
@@ -64,8 +72,12 @@ class OVHEmbeddings(BaseModel, Embeddings):
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+
+        async def embed(batch: list[str]) -> list[list[float]]:
+            return await self._client.aembed(self.model, batch, batch_size=self.batch_size)
+
         with langchain_errors():
-            return await self._client.aembed(self.model, texts, batch_size=self.batch_size)
+            return await aembed_limited(embed, texts, self.batch_size, self.rate_limiter)
 
     async def aembed_query(self, text: str) -> list[float]:
         return (await self.aembed_documents([text]))[0]
