@@ -46,8 +46,8 @@ class OVHEmbeddings(BaseModel, Embeddings):
     http_client: Any | None = Field(default=None, exclude=True)
     http_async_client: Any | None = Field(default=None, exclude=True)
     rate_limiter: Any | None = Field(default=None, exclude=True)
-    """Waited on before each request (one per batch): LangChain's ``InMemoryRateLimiter``, an
-    ``ovh_responses.ratelimit.RateLimiter``, or any object with ``acquire``/``aacquire``."""
+    """Waited on before each request (one per batch): LangChain's ``InMemoryRateLimiter``, or
+    any object with ``acquire`` and ``aacquire``."""
 
     _client: ResponsesClient = PrivateAttr()
 

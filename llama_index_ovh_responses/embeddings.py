@@ -8,7 +8,6 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
 
 from llama_index_ovh_responses._connection import connect
-from ovh_responses.ratelimit import aembed_limited, embed_limited
 from ovh_responses.settings import resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
@@ -32,12 +31,6 @@ class OVHEmbedding(BaseEmbedding):
     timeout: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=2, ge=0)
     default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
-    rate_limiter: Any = Field(
-        default=None,
-        exclude=True,
-        description="Waited on before each request (one per batch): an "
-        "ovh_responses.ratelimit.RateLimiter, or any object with acquire()/aacquire().",
-    )
 
     _client: ResponsesClient = PrivateAttr()
 
@@ -63,18 +56,10 @@ class OVHEmbedding(BaseEmbedding):
         return "OVHEmbedding"
 
     def _embed(self, texts: list[str]) -> list[Embedding]:
-        def embed(batch: list[str]) -> list[Embedding]:
-            return self._client.embed(self.model_name, batch, batch_size=self.embed_batch_size)
-
-        return embed_limited(embed, texts, self.embed_batch_size, self.rate_limiter)
+        return self._client.embed(self.model_name, texts, batch_size=self.embed_batch_size)
 
     async def _aembed(self, texts: list[str]) -> list[Embedding]:
-        async def embed(batch: list[str]) -> list[Embedding]:
-            return await self._client.aembed(
-                self.model_name, batch, batch_size=self.embed_batch_size
-            )
-
-        return await aembed_limited(embed, texts, self.embed_batch_size, self.rate_limiter)
+        return await self._client.aembed(self.model_name, texts, batch_size=self.embed_batch_size)
 
     def _get_query_embedding(self, query: str) -> Embedding:
         return self._embed([query])[0]

@@ -90,12 +90,6 @@ class OVHResponses(NativeStructuredLLM):
     context_window: int | None = Field(
         default=None, description="Overrides the model's known context window."
     )
-    rate_limiter: Any = Field(
-        default=None,
-        exclude=True,
-        description="Waited on before each request: an ovh_responses.ratelimit.RateLimiter, or "
-        "any object with acquire()/aacquire() (LangChain's limiters too).",
-    )
     route: Route = Field(
         default="auto",
         description="auto: /v1/responses, or /v1/chat/completions for the models only served "
@@ -214,14 +208,6 @@ class OVHResponses(NativeStructuredLLM):
         )
         return body, stop
 
-    def _wait_turn(self) -> None:
-        if self.rate_limiter is not None:
-            self.rate_limiter.acquire()
-
-    async def _await_turn(self) -> None:
-        if self.rate_limiter is not None:
-            await self.rate_limiter.aacquire()
-
     # ----- chat ------------------------------------------------------------------------------
     # The public methods fire LlamaIndex's callbacks; the private ones do the work, so that a
     # completion (built on them) is reported once, not twice.
@@ -249,12 +235,10 @@ class OVHResponses(NativeStructuredLLM):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, stop = self._prepare(messages, False, kwargs)
-        self._wait_turn()
         return chat_response(self._client.create(body, stop=stop, **self._call_options))
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, stop = self._prepare(messages, False, kwargs)
-        await self._await_turn()
         return chat_response(await self._client.acreate(body, stop=stop, **self._call_options))
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
@@ -262,7 +246,6 @@ class OVHResponses(NativeStructuredLLM):
 
         def gen() -> ChatResponseGen:
             assembler = StreamAssembler()
-            self._wait_turn()
             with closing(self._client.stream(body, stop=stop, **self._call_options)) as deltas:
                 for delta in deltas:
                     yield assembler.feed(delta)
@@ -274,7 +257,6 @@ class OVHResponses(NativeStructuredLLM):
 
         async def gen() -> ChatResponseAsyncGen:
             assembler = StreamAssembler()
-            await self._await_turn()
             deltas = self._client.astream(body, stop=stop, **self._call_options)
             async with aclosing(deltas):
                 async for delta in deltas:

@@ -29,7 +29,6 @@ from langchain_ovh_responses import (
 )
 from langchain_ovh_responses._inputs import messages_to_input
 from ovh_responses.errors import RequestRejected
-from ovh_responses.ratelimit import RateLimiter
 from ovh_responses.request import build_request
 from ovh_responses.testing import (
     CutStreamFault,
@@ -307,15 +306,8 @@ class _Counting:
         return bool(await self.inner.aacquire(blocking=blocking))
 
 
-@pytest.mark.parametrize(
-    "limiter",
-    [RateLimiter(requests_per_second=20), InMemoryRateLimiter(requests_per_second=20)],
-    ids=["ours", "langchain's"],
-)
-def test_embeddings_wait_for_the_limiter_before_each_batch(
-    endpoint: LocalEndpoint, limiter: Any
-) -> None:
-    counted = _Counting(limiter)
+def test_embeddings_wait_for_the_limiter_before_each_batch(endpoint: LocalEndpoint) -> None:
+    counted = _Counting(InMemoryRateLimiter(requests_per_second=20, check_every_n_seconds=0.01))
     embeddings = _embeddings(endpoint, batch_size=2, rate_limiter=counted)
     started = time.monotonic()
     vectors = embeddings.embed_documents(["a", "b", "c", "d", "e"])
