@@ -12,6 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fault_checks import (
+    ANSWER,
+    cut_with_the_text_delivered,
+    rate_limited_after_the_budget,
+    retried_then_whole,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core import exceptions as lc_errors
@@ -24,7 +30,6 @@ from langchain_ovh_responses import (
     ChatOVHResponses,
     OVHAPIError,
     OVHEmbeddings,
-    OVHRateLimitError,
     OVHStreamInterruptedError,
 )
 from langchain_ovh_responses._inputs import messages_to_input
@@ -41,7 +46,6 @@ from ovh_responses.testing import (
 )
 
 PROMPT = "Hello there"
-ANSWER = "Hello! How can I help you today?"  # what the local model says to a greeting
 
 
 @pytest.fixture(autouse=True)
@@ -137,28 +141,14 @@ STREAMING = {"stream": "/v1/responses", "astream": "/v1/responses"}
 def test_each_call_style_is_retried_and_gets_the_whole_answer_once(
     endpoint: LocalEndpoint, style: str, fault: Fault
 ) -> None:
-    path, call = STYLES[style]
-    clean = call(endpoint, 1)
-    assert clean, "the call gives an answer"
-    endpoint.clear()
-    endpoint.inject(fault)
-    assert call(endpoint, 1) == clean
-    assert len(endpoint.requests_to(path)) == 2
+    retried_then_whole(endpoint, *STYLES[style], fault)
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_each_call_style_raises_a_typed_rate_limit_error_when_the_budget_is_spent(
     endpoint: LocalEndpoint, style: str
 ) -> None:
-    path, call = STYLES[style]
-    endpoint.inject(RateLimitFault(retry_after=0.01, times=9))
-    with pytest.raises(OVHRateLimitError) as caught:
-        call(endpoint, 2)
-    assert isinstance(caught.value, lc_errors.ModelRateLimitError)
-    assert "anonymous tier allows 2 requests/min" in str(caught.value)
-    assert "AI_ENDPOINT_API_KEY" in str(caught.value)
-    assert len(endpoint.requests_to(path)) == 3
-    endpoint.clear_faults()
+    rate_limited_after_the_budget(endpoint, *STYLES[style])
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -191,11 +181,7 @@ def test_a_cut_stream_raises_with_the_text_delivered_in_every_stream_style(
     delivered: list[str] = []
     with pytest.raises(OVHStreamInterruptedError) as caught:
         _consume(_model(endpoint), style, delivered)
-    text = "".join(delivered)
-    assert text
-    assert ANSWER.startswith(text)
-    assert text != ANSWER
-    assert caught.value.partial_text == text
+    cut_with_the_text_delivered(caught.value, delivered)
     assert len(endpoint.requests_to("/v1/responses")) == 1
 
 

@@ -11,6 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fault_checks import (
+    ANSWER,
+    cut_with_the_text_delivered,
+    rate_limited_after_the_budget,
+    retried_then_whole,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_index.core.base.llms.types import ChatMessage, ImageBlock, MessageRole, TextBlock
@@ -34,7 +40,6 @@ from ovh_responses.testing import (
 )
 
 PROMPT = "Hello there"
-ANSWER = "Hello! How can I help you today?"  # what the local model says to a greeting
 CHAT = [ChatMessage(role="user", content=PROMPT)]
 
 
@@ -129,26 +134,14 @@ STYLES: dict[str, tuple[str, Callable[[LocalEndpoint, int], Any]]] = {
 def test_each_call_style_is_retried_and_gets_the_whole_answer_once(
     endpoint: LocalEndpoint, style: str, fault: Fault
 ) -> None:
-    path, call = STYLES[style]
-    clean = call(endpoint, 1)
-    assert clean, "the call gives an answer"
-    endpoint.clear()
-    endpoint.inject(fault)
-    assert call(endpoint, 1) == clean
-    assert len(endpoint.requests_to(path)) == 2
+    retried_then_whole(endpoint, *STYLES[style], fault)
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_each_call_style_raises_a_typed_rate_limit_error_when_the_budget_is_spent(
     endpoint: LocalEndpoint, style: str
 ) -> None:
-    path, call = STYLES[style]
-    endpoint.inject(RateLimitFault(retry_after=0.01, times=9))
-    with pytest.raises(errors.RateLimitError) as caught:
-        call(endpoint, 2)
-    assert "anonymous tier allows 2 requests/min" in str(caught.value)
-    assert len(endpoint.requests_to(path)) == 3
-    endpoint.clear_faults()
+    rate_limited_after_the_budget(endpoint, *STYLES[style])
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -172,11 +165,7 @@ def test_a_cut_stream_raises_with_the_text_delivered(endpoint: LocalEndpoint, st
             if style == "stream_chat"
             else asyncio.run(_astream(llm, delivered))
         )
-    text = "".join(delivered)
-    assert text
-    assert ANSWER.startswith(text)
-    assert text != ANSWER
-    assert caught.value.partial_text == text
+    cut_with_the_text_delivered(caught.value, delivered)
     assert len(endpoint.requests_to("/v1/responses")) == 1
 
 
