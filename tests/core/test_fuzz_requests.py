@@ -173,3 +173,67 @@ def test_any_input_gives_a_body_that_round_trips_or_a_typed_refusal(
         return
     assert json.loads(json.dumps(body, allow_nan=False)) == body
     assert body["store"] is False
+
+
+# ----- tool schemas and structured-output schemas ----------------------------------------------
+
+schemas = st.recursive(
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["string", "integer", "number", "boolean", "null"])},
+        optional={"description": st.text(max_size=8), "enum": st.lists(json_like, max_size=3)},
+    ),
+    lambda inner: (
+        st.fixed_dictionaries(
+            {
+                "type": st.just("object"),
+                "properties": st.dictionaries(st.text(max_size=6), inner, max_size=4),
+            },
+            optional={
+                "required": st.lists(st.text(max_size=6), max_size=3),
+                "additionalProperties": st.booleans() | inner,
+            },
+        )
+        | st.fixed_dictionaries({"type": st.just("array"), "items": inner})
+        | st.fixed_dictionaries({"anyOf": st.lists(inner, min_size=1, max_size=3)})
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    schema=schemas | json_like.filter(lambda v: isinstance(v, dict)),
+    strict=st.booleans(),
+    name=st.text(max_size=12),
+)
+def test_any_tool_or_output_schema_gives_a_body_that_round_trips_or_a_typed_refusal(
+    schema: dict[str, Any], strict: bool, name: str
+) -> None:
+    from ovh_responses.structured import text_format
+    from ovh_responses.tools import function_tool
+
+    try:
+        body = build_request(
+            model="local-chat",
+            input="Hello",
+            tools=[function_tool(name or "tool", "A tool.", schema, strict=strict)],
+            text_format=text_format(schema, strict=strict, name=name or None),
+        )
+    except RequestRejected:
+        return
+    assert json.loads(json.dumps(body, allow_nan=False)) == body
+
+
+def test_a_schema_nested_deeper_than_the_recursion_limit_is_refused() -> None:
+    from ovh_responses.tools import function_tool
+
+    deep: dict[str, Any] = {"type": "string"}
+    for _ in range(sys.getrecursionlimit() + 100):
+        deep = {"type": "object", "properties": {"x": deep}}
+    for strict in (False, True):
+        with pytest.raises(RequestRejected, match="nests"):
+            build_request(
+                model="local-chat",
+                input="Hi",
+                tools=[function_tool("t", None, deep, strict=strict)],
+            )
