@@ -282,8 +282,8 @@ def _from_connection_error(
     if streaming:
         what = "timed out" if timed_out else "was cut"
         return StreamInterruptedError(
-            f"The connection {what} before the stream ended, so the answer is incomplete "
-            f"({type(e).__name__}). Retry the request."
+            f"The connection to {url} {what} before the stream ended, so the answer is "
+            f"incomplete ({type(e).__name__}). Retry the request."
         )
     if timed_out:
         return APITimeoutError(

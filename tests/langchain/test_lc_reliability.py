@@ -315,3 +315,34 @@ def test_a_keyless_app_with_a_limiter_runs_slowly_instead_of_failing(
     answers = [model.invoke(PROMPT).text for _ in range(3)]
     assert answers == [ANSWER] * 3
     assert time.monotonic() - started >= 0.27, "LangChain's limiter: every request waits 0.1 s"
+
+
+BLOCK_TYPES = ["text", "image_url", "image", "input_image", "file", "audio", "reasoning", "x"]
+blocks = st.fixed_dictionaries(
+    {"type": st.sampled_from(BLOCK_TYPES)},
+    optional={
+        "text": st.text(max_size=8) | st.integers(),
+        "image_url": st.sampled_from(["data:image/png;base64,iVBO", "https://x/y.png", ""])
+        | st.fixed_dictionaries(
+            {"url": st.sampled_from(["data:image/png;base64,iVBO", "ftp://z"])}
+        ),
+        "url": st.sampled_from(["data:image/png;base64,iVBO", "https://x/y.png"]),
+        "base64": st.sampled_from(["iVBO", ""]),
+        "data": st.sampled_from(["iVBO", ""]),
+        "mime_type": st.sampled_from(["image/png", "application/pdf", ""]),
+        "source_type": st.sampled_from(["base64", "url", "id"]),
+        "id": st.text(max_size=4),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=st.lists(blocks | st.text(max_size=6), max_size=4))
+def test_any_content_blocks_convert_to_a_body_or_a_typed_refusal(content: list[Any]) -> None:
+    try:
+        body = build_request(
+            model="local-vision", input=messages_to_input([HumanMessage(content=content)])
+        )
+    except RequestRejected:
+        return
+    assert json.loads(json.dumps(body)) == body
