@@ -20,6 +20,7 @@ from langchain_ovh_responses._errors import langchain_errors
 from ovh_responses._arguments import checked, spellings
 from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
 from ovh_responses.client.holder import ClientHolder
+from ovh_responses.ratelimit import aembed_limited, embed_limited
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -51,6 +52,9 @@ class OVHEmbeddings(BaseModel, Embeddings, ClientHolder):
     batch_size: int = Field(default=DEFAULT_EMBED_BATCH_SIZE, ge=1)
     http_client: Any | None = Field(default=None, exclude=True)
     http_async_client: Any | None = Field(default=None, exclude=True)
+    rate_limiter: Any | None = Field(default=None, exclude=True)
+    """Waited on before each request (one per batch): LangChain's ``InMemoryRateLimiter``, or
+    any object with ``acquire`` and ``aacquire``."""
 
     _client: ResponsesClient = PrivateAttr()
 
@@ -69,8 +73,12 @@ class OVHEmbeddings(BaseModel, Embeddings, ClientHolder):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+
+        def embed(batch: list[str]) -> list[list[float]]:
+            return self._client.embed(self.model, batch, batch_size=self.batch_size)
+
         with langchain_errors():
-            return self._client.embed(self.model, texts, batch_size=self.batch_size)
+            return embed_limited(embed, texts, self.batch_size, self.rate_limiter)
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
@@ -78,8 +86,12 @@ class OVHEmbeddings(BaseModel, Embeddings, ClientHolder):
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+
+        async def embed(batch: list[str]) -> list[list[float]]:
+            return await self._client.aembed(self.model, batch, batch_size=self.batch_size)
+
         with langchain_errors():
-            return await self._client.aembed(self.model, texts, batch_size=self.batch_size)
+            return await aembed_limited(embed, texts, self.batch_size, self.rate_limiter)
 
     async def aembed_query(self, text: str) -> list[float]:
         return (await self.aembed_documents([text]))[0]

@@ -8,6 +8,7 @@ Each message names the problem and the fix. No message ever contains the API key
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+    import httpx2
     import openai
     from pydantic import SecretStr
 
@@ -46,6 +48,15 @@ class UnsupportedFeatureError(RequestRejected):
 
 class UnsupportedContentError(RequestRejected):
     """A message part or block the adapter cannot turn into a Responses input item."""
+
+
+class RequestTooLargeError(RequestRejected):
+    """The request body is over the platform's limit; ``size`` and ``limit`` are in bytes."""
+
+    def __init__(self, message: str, *, size: int, limit: int) -> None:
+        super().__init__(message, param="input")
+        self.size = size
+        self.limit = limit
 
 
 # ----- from the server or the network ----------------------------------------------------------
@@ -199,6 +210,46 @@ def translate(
         raise error from _redacted(e, secret)
     except httpx2.TransportError as e:
         raise _from_connection_error(e, streaming=streaming) from _redacted(e, secret)
+    except json.JSONDecodeError as e:  # a body or an event that is not the JSON it claims
+        raise unreadable_answer(f"not valid JSON ({e.msg})", streaming=streaming) from e
+    except _SHAPE_ERRORS as e:
+        if not streaming:
+            raise
+        raise _misshapen(e, streaming=True) from e
+
+
+# What reading a value of the wrong shape raises (a field missing, null or of another type).
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError)
+
+
+@contextmanager
+def reading_answer(*, streaming: bool) -> Iterator[None]:
+    """Reading what the server sent: a value of the wrong shape is an unreadable answer."""
+    try:
+        yield
+    except _SHAPE_ERRORS as e:
+        raise _misshapen(e, streaming=streaming) from e
+
+
+def _misshapen(e: Exception, *, streaming: bool) -> OVHError:
+    return unreadable_answer(
+        f"not in the protocol's shape ({type(e).__name__})", streaming=streaming
+    )
+
+
+def unreadable_answer(what: str, *, streaming: bool) -> OVHError:
+    """The error for an answer (or stream event) the client cannot read."""
+    if streaming:
+        return StreamError(
+            f"The stream failed: an event was {what}, so the answer is incomplete (text "
+            "received before it is in `partial_text`). Retry the request.",
+            code="unreadable_event",
+        )
+    return APIError(
+        f"OVH AI Endpoints answered 200 with a body that is {what}; a proxy or gateway between "
+        "the client and the platform may have answered instead. Check the base URL "
+        "(OVH_AI_ENDPOINTS_BASE_URL) and retry."
+    )
 
 
 def _redacted(error: BaseException, secret: SecretStr | None) -> BaseException:
@@ -220,26 +271,37 @@ def _redacted(error: BaseException, secret: SecretStr | None) -> BaseException:
     return error
 
 
-def _from_connection_error(e: Exception, *, streaming: bool) -> OVHError:
+def _from_connection_error(
+    e: openai.APIConnectionError | httpx2.TransportError, *, streaming: bool
+) -> OVHError:
     import httpx2
     import openai
 
     timed_out = isinstance(e, openai.APITimeoutError | httpx2.TimeoutException)
+    url = _request_url(e)
     if streaming:
         what = "timed out" if timed_out else "was cut"
         return StreamInterruptedError(
-            f"The connection {what} before the stream ended, so the answer is incomplete "
-            f"({type(e).__name__}). Retry the request."
+            f"The connection to {url} {what} before the stream ended, so the answer is "
+            f"incomplete ({type(e).__name__}). Retry the request."
         )
     if timed_out:
         return APITimeoutError(
-            "The request to OVH AI Endpoints timed out after the client's retries; raise "
-            "`timeout` or retry later."
+            f"The request to OVH AI Endpoints ({url}) timed out after the client's retries; "
+            "raise `timeout` or retry later."
         )
     return APIConnectionError(
-        f"Could not reach OVH AI Endpoints ({type(e).__name__}); check the network and the base "
-        "URL (OVH_AI_ENDPOINTS_BASE_URL)."
+        f"Could not reach OVH AI Endpoints at {url} ({type(e).__name__}); check the network "
+        "and the base URL (OVH_AI_ENDPOINTS_BASE_URL)."
     )
+
+
+def _request_url(e: openai.APIConnectionError | httpx2.TransportError) -> str:
+    """The URL the failed request went to (the key travels in a header, never in it)."""
+    try:
+        return str(e.request.url)
+    except RuntimeError:  # an httpx2 error raised outside any request
+        return "the base URL"
 
 
 def _from_other_error(e: openai.APIError, *, streaming: bool, secret: SecretStr | None) -> OVHError:

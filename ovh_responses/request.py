@@ -7,11 +7,18 @@ anything is sent; the parameters it may ignore or reject are dropped with one
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ovh_responses.errors import OVHCompatibilityWarning, UnsupportedFeatureError
+from ovh_responses.errors import (
+    OVHCompatibilityWarning,
+    RequestRejected,
+    RequestTooLargeError,
+    UnsupportedContentError,
+    UnsupportedFeatureError,
+)
 
 if TYPE_CHECKING:
     from openai.types.responses import (
@@ -22,7 +29,10 @@ if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams, ToolChoice
     from openai.types.shared_params import Reasoning
 
-__all__ = ["DOUBTFUL_PARAMS", "build_request"]
+__all__ = ["DOUBTFUL_PARAMS", "MAX_BODY_BYTES", "build_request"]
+
+MAX_BODY_BYTES = 2_000_000
+"""The platform's request body limit (about 2 MB): larger bodies are refused before sending."""
 
 DOUBTFUL_PARAMS: Mapping[str, str] = {
     "background": "no background mode (nothing is stored)",
@@ -63,7 +73,8 @@ def build_request(
     strict: bool = False,
 ) -> ResponseCreateParams:
     """The request body. ``extra`` (the caller's additional parameters) is merged last, then
-    checked: refusals raise :class:`UnsupportedFeatureError` and nothing is sent."""
+    checked: refusals raise :class:`RequestRejected` (:class:`UnsupportedFeatureError`,
+    :class:`RequestTooLargeError`...) and nothing is sent."""
     body: dict[str, Any] = {
         "model": model,
         "input": input,
@@ -79,6 +90,7 @@ def build_request(
         "stream": True if stream else None,
     }
     body = _merge_extra(body, extra or {})
+    _check_size(body)
     _refuse_unsupported(body)
     body = _drop_doubtful(body, strict=strict)
     body["store"] = False
@@ -113,6 +125,7 @@ def _refuse_unsupported(body: Mapping[str, Any]) -> None:
     _check_tool_choice(body.get("tool_choice"))
     for url in _image_urls(body.get("input")):
         _check_image_url(url)
+    _check_conversation(body.get("input"), body.get("instructions"))
 
 
 def _check_tool(tool: object) -> None:
@@ -153,14 +166,88 @@ def _image_urls(value: object) -> Iterator[str]:
 
 
 def _check_image_url(url: str) -> None:
-    if url.startswith("data:"):
+    if url.startswith("data:image/"):
         return
+    if url.startswith("data:"):
+        media_type = url[5:].split(";", 1)[0].split(",", 1)[0][:60] or "none"
+        raise UnsupportedContentError(
+            f"input_image has a data URL of media type {media_type!r}, which is not an image. "
+            "Send an image (data:image/png;base64,..., image/jpeg, image/webp or image/gif); "
+            "send a document's text as an input_text part instead.",
+            param="input",
+        )
     shown = url if len(url) <= 80 else url[:77] + "..."
     raise UnsupportedFeatureError(
         f"input_image {shown!r} is not supported: OVH AI Endpoints only accepts images inline, "
         "as a base64 data URL. Send the bytes as 'data:<mime type>;base64,<data>' "
         "(ovh_responses.wire.items.image_data_url builds one).",
         param="input",
+    )
+
+
+def _check_conversation(value: object, instructions: object) -> None:
+    """Refuse an empty conversation, and a tool result whose call id matches no call in it."""
+    if not isinstance(value, list):
+        return
+    if not value and not instructions:
+        raise RequestRejected(
+            "The conversation is empty: send at least one message (input is [] and there are "
+            "no instructions).",
+            param="input",
+        )
+    calls = {item.get("call_id") for item in value if _item_type(item) == "function_call"}
+    for item in value:
+        if _item_type(item) == "function_call_output" and item.get("call_id") not in calls:
+            raise RequestRejected(
+                f"A tool result answers call id {item.get('call_id')!r}, but no tool call in the "
+                "conversation has that id. Keep the assistant message with its tool calls before "
+                "their results, and give each result the id of its call.",
+                param="input",
+            )
+
+
+def _item_type(item: object) -> object:
+    return item.get("type") if isinstance(item, Mapping) else None
+
+
+# ----- size and encoding ---------------------------------------------------------------------
+
+
+def _check_size(body: Mapping[str, Any]) -> None:
+    """Refuse, before sending, a body JSON cannot carry or the platform would refuse as too
+    large. One serialization, a few microseconds for an ordinary request."""
+    try:
+        text = json.dumps(body, allow_nan=False, ensure_ascii=False, default=str)
+        size = len(text.encode("utf-8"))
+    except ValueError as e:  # NaN, infinities, lone surrogates (UnicodeEncodeError)
+        raise RequestRejected(_unencodable(e), param="input") from e
+    except RecursionError as e:
+        raise RequestRejected(
+            "The request nests lists or objects deeper than can be sent; flatten the deepest "
+            "values (often a tool argument, a schema or extra parameters).",
+            param="input",
+        ) from e
+    if size > MAX_BODY_BYTES:
+        raise RequestTooLargeError(
+            f"The request body is {size:,} bytes, over the platform's limit of about "
+            f"{MAX_BODY_BYTES:,} bytes. Shrink what is largest: usually images (resize or "
+            "re-encode them smaller, or send fewer), else long documents or conversation "
+            "history.",
+            size=size,
+            limit=MAX_BODY_BYTES,
+        )
+
+
+def _unencodable(e: ValueError) -> str:
+    if isinstance(e, UnicodeEncodeError):
+        return (
+            "The request contains text that is not valid Unicode (a lone surrogate, often from "
+            "bytes decoded with errors='surrogateescape'); decode it properly or replace those "
+            "characters before sending."
+        )
+    return (
+        f"The request contains a number JSON cannot carry ({e}); replace NaN and infinities "
+        "with null or a finite number."
     )
 
 

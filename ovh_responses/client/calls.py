@@ -10,7 +10,7 @@ ever delivered twice.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ovh_responses.chat.request import result_from_completion, to_chat_request
 from ovh_responses.client import streaming as _streams
@@ -20,7 +20,7 @@ from ovh_responses.client.embeddings import (
     embed_batches,
 )
 from ovh_responses.client.pools import OpenAIClients
-from ovh_responses.errors import translate
+from ovh_responses.errors import reading_answer, translate, unreadable_answer
 from ovh_responses.fitting.answer import finish_result, result_as_deltas
 from ovh_responses.fitting.profiles import CATALOG
 from ovh_responses.fitting.routing import aattempt, attempt
@@ -32,6 +32,7 @@ from ovh_responses.wire.answer import parse_response
 if TYPE_CHECKING:
     from collections.abc import (
         AsyncGenerator,
+        Callable,
         Generator,
         Mapping,
         Sequence,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_EMBED_BATCH_SIZE", "ResponsesClient"]
 
+_T = TypeVar("_T")
 _ANONYMOUS_PLACEHOLDER = "anonymous"  # the SDK insists on a key; its header is removed
 
 
@@ -228,10 +230,10 @@ class ResponsesClient:
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 completion = client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(completion)
+                result = _read(result_from_completion, completion)
             else:
                 response = client.responses.create(**self._responses_arguments(plan, stream=False))
-                result = parse_response(response)
+                result = _read(parse_response, response)
         return finish_result(result, plan.notes)
 
     async def _aanswer(self, plan: Plan) -> Result:
@@ -239,12 +241,12 @@ class ResponsesClient:
         with self._translate(plan.body):
             if plan.route == "chat_completions":
                 completion = await client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(completion)
+                result = _read(result_from_completion, completion)
             else:
                 response = await client.responses.create(
                     **self._responses_arguments(plan, stream=False)
                 )
-                result = parse_response(response)
+                result = _read(parse_response, response)
         return finish_result(result, plan.notes)
 
     def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
@@ -359,6 +361,15 @@ class ResponsesClient:
         """Close the running loop's async connection pool and the one made outside any loop;
         caller-supplied HTTP clients are left open."""
         await self._clients.aclose()
+
+
+def _read(parse: Callable[[_T], Result], answer: _T) -> Result:
+    """The parsed answer; typed errors when the SDK handed back the text of a body that is
+    not JSON, or JSON not in the protocol's shape."""
+    if isinstance(answer, str):
+        raise unreadable_answer("not JSON", streaming=False)
+    with reading_answer(streaming=False):
+        return parse(answer)
 
 
 @functools.cache

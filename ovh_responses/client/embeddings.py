@@ -7,6 +7,8 @@ import sys
 from array import array
 from typing import TYPE_CHECKING, cast
 
+from ovh_responses.errors import reading_answer, unreadable_answer
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator, Sequence
 
@@ -47,9 +49,13 @@ def _batches(texts: Sequence[str], size: int) -> Iterator[list[str]]:
 
 
 def _vectors(answer: CreateEmbeddingResponse) -> list[list[float]]:
-    """The vectors in input order, decoded if the server sent base64 anyway."""
-    ordered = sorted(answer.data, key=lambda item: item.index)
-    return [_floats(cast("list[float] | str", item.embedding)) for item in ordered]
+    """The vectors in input order, decoded if the server sent base64 anyway; a typed error
+    for an answer that is not JSON (a proxy's page) or not in the protocol's shape."""
+    if isinstance(answer, str):
+        raise unreadable_answer("not JSON", streaming=False)
+    with reading_answer(streaming=False):
+        ordered = sorted(answer.data, key=lambda item: item.index)
+        return [_floats(cast("list[float] | str", item.embedding)) for item in ordered]
 
 
 def _floats(embedding: list[float] | str) -> list[float]:

@@ -151,15 +151,17 @@ class LearnedLimits:
     ) -> bool:
         """Record that the server refused ``param`` in ``body`` (the body it was sent), saying
         ``message``. ``True`` when retrying without it can help: the parameter is optional, was
-        in ``body``, was not already known to be refused, and the message is not about a bad
-        value (``temperature must be between 0 and 2`` is the caller's to fix)."""
+        in ``body``, and the message is not about a bad value (``temperature must be between 0
+        and 2`` is the caller's to fix). A body planned before another thread learned the same
+        refusal still carries the parameter: retrying without it helps too (no second
+        warning)."""
         name = _learnable(body, param, message)
         if name is None:
             return False
         with self._lock:
             known = self._params.setdefault((base_url, model), set())
             if name in known:
-                return False
+                return True
             known.add(name)
         _learned_warning(base_url, model, name, message)
         return True

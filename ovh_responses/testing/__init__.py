@@ -15,8 +15,12 @@ from ovh_responses.testing.protocol.faults import (
     ErrorEventFault,
     FailedResponseFault,
     Fault,
+    MalformedEventFault,
+    NotJsonFault,
     RateLimitFault,
+    ResetConnectionFault,
     ServerErrorFault,
+    UnfinishedStreamFault,
 )
 from ovh_responses.testing.protocol.log import RecordedRequest
 from ovh_responses.testing.protocol.models import CATALOG, ModelSpec
@@ -33,8 +37,12 @@ __all__ = [
     "FailedResponseFault",
     "Fault",
     "LocalEndpoint",
+    "MalformedEventFault",
     "ModelSpec",
+    "NotJsonFault",
     "RateLimitFault",
     "RecordedRequest",
+    "ResetConnectionFault",
     "ServerErrorFault",
+    "UnfinishedStreamFault",
 ]

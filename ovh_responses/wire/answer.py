@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ovh_responses.errors import APIError
 from ovh_responses.types import FunctionCall, Reasoning, Result, Usage
 
 if TYPE_CHECKING:
@@ -38,7 +39,10 @@ class _Parts:
 
 
 def parse_response(response: Response) -> Result:
-    """Reduce a finished response to text, reasoning, function calls, refusal and usage."""
+    """Reduce a finished response to text, reasoning, function calls, refusal and usage. A
+    response whose status is ``failed`` raises :class:`~ovh_responses.errors.APIError`."""
+    if response.status == "failed":
+        raise _failed(response)
     parts = _Parts()
     for item in response.output:
         parser = _ITEM_PARSERS.get(item.type)
@@ -74,6 +78,15 @@ def parse_arguments(arguments: str) -> tuple[dict[str, Any] | None, str | None]:
     if not isinstance(value, dict):
         return None, f"arguments must be a JSON object, got {type(value).__name__}"
     return value, None
+
+
+def _failed(response: Response) -> APIError:
+    said = response.error.message if response.error is not None else "no reason given"
+    return APIError(
+        f"The response failed on the platform ({said}); nothing usable was produced. Retry the "
+        "request.",
+        code=response.error.code if response.error is not None else None,
+    )
 
 
 def parse_usage(usage: ResponseUsage | None) -> Usage | None:

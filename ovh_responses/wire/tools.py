@@ -118,7 +118,12 @@ def strict_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``schema`` that follows OpenAI's strict rules: every object has
     ``additionalProperties: false`` and lists all its properties as required; properties that
     were optional become nullable. A schema-valued ``additionalProperties`` (a map) is kept."""
-    return cast("dict[str, Any]", _strict(copy.deepcopy(dict(schema))))
+    try:
+        return cast("dict[str, Any]", _strict(copy.deepcopy(dict(schema))))
+    except RecursionError as e:
+        raise RequestRejected(
+            "The schema nests objects deeper than can be sent; flatten its deepest levels."
+        ) from e
 
 
 def _strict(node: object) -> object:

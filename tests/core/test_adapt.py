@@ -449,7 +449,12 @@ def test_learned_limits_are_kept_per_endpoint_and_model():
     request = body(m, temperature=0.3, instructions="Be brief.")
     with pytest.warns(OVHCompatibilityWarning, match="'temperature'"):
         assert limits.learn("http://a/v1", m, "temperature", request)
-    assert not limits.learn("http://a/v1", m, "temperature", request)  # known already
+    # Known already: a body planned before it was learned still helps by going without it...
+    assert limits.learn("http://a/v1", m, "temperature", request)
+    # ...one planned since has nothing left to drop.
+    assert not limits.learn(
+        "http://a/v1", m, "temperature", limits.apply("http://a/v1", m, request)
+    )
     assert not limits.learn("http://a/v1", m, "input", request)  # not optional
     assert not limits.learn("http://a/v1", m, None, request)
     bad_value = "top_p must be in (0, 1]; it must be greater than 0."

@@ -29,23 +29,41 @@ class Fault:
 
 @dataclass(frozen=True, slots=True)
 class RateLimitFault(Fault):
-    """HTTP 429 with a ``Retry-After`` header (seconds) and a vLLM-shaped error body."""
+    """HTTP 429 with a vLLM-shaped error body and the wait in ``header`` (seconds):
+    ``Retry-After`` by default, or ``RateLimit-Reset``."""
 
     retry_after: float = 1.0
     message: str = "Rate limit exceeded: too many requests. Please retry later."
+    header: str = "Retry-After"
 
 
 @dataclass(frozen=True, slots=True)
 class ServerErrorFault(Fault):
-    """An HTTP 5xx (500 by default; 502, 503, 504 also have typed bodies)."""
+    """An HTTP 5xx (500 by default; 502, 503, 504 also have typed bodies), with a
+    ``Retry-After`` header when ``retry_after`` is set."""
 
     status: int = 500
     message: str = "Internal server error."
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DropConnectionFault(Fault):
     """The connection is closed before any response byte is sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResetConnectionFault(Fault):
+    """The connection is reset (TCP RST) before any response byte is sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotJsonFault(Fault):
+    """HTTP 200 with ``body`` sent as it is, under ``content_type``: by default a proxy's HTML
+    page; also JSON cut in the middle, or any scripted SSE stream (``text/event-stream``)."""
+
+    body: str = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    content_type: str = "text/html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +82,25 @@ class ErrorEventFault(Fault):
     after_events: int = 3
     message: str = "The model failed while generating the response."
     code: str = "server_error"
+    stream_only = True
+
+
+@dataclass(frozen=True, slots=True)
+class MalformedEventFault(Fault):
+    """After ``after_events`` events, an event whose data is not valid JSON; the stream then
+    goes on normally."""
+
+    after_events: int = 3
+    data: str = '{"type": "response.output_text.delta", "delta": '
+    stream_only = True
+
+
+@dataclass(frozen=True, slots=True)
+class UnfinishedStreamFault(Fault):
+    """After ``after_events`` events the stream ends cleanly (the chunked body is complete)
+    but without its terminal event (nor ``[DONE]``)."""
+
+    after_events: int = 3
     stream_only = True
 
 

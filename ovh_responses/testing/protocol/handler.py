@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,12 @@ from ovh_responses.testing.protocol.faults import (
     ErrorEventFault,
     FailedResponseFault,
     Fault,
+    MalformedEventFault,
+    NotJsonFault,
     RateLimitFault,
+    ResetConnectionFault,
     ServerErrorFault,
+    UnfinishedStreamFault,
 )
 from ovh_responses.testing.protocol.log import RecordedRequest, redact
 from ovh_responses.testing.protocol.routes import JsonAnswer, StreamAnswer
@@ -103,22 +108,33 @@ class EndpointHandler(BaseHTTPRequestHandler):
 
     def _answer_fault(self, fault: Fault | None) -> bool:
         if isinstance(fault, RateLimitFault):
-            wait = fault.retry_after
-            shown = str(int(wait)) if float(wait).is_integer() else str(wait)
-            self._send_json(429, error_body(429, fault.message), {"Retry-After": shown})
+            reset = {fault.header: _seconds(fault.retry_after)}
+            self._send_json(429, error_body(429, fault.message), reset)
             return True
         if isinstance(fault, ServerErrorFault):
-            self._send_json(fault.status, error_body(fault.status, fault.message))
+            after = fault.retry_after
+            wait = {"Retry-After": _seconds(after)} if after is not None else None
+            self._send_json(fault.status, error_body(fault.status, fault.message), wait)
             return True
         if isinstance(fault, DropConnectionFault):
             self._abort()
             return True
+        if isinstance(fault, ResetConnectionFault):
+            self._reset()
+            return True
+        if isinstance(fault, NotJsonFault):
+            self._send_raw(200, fault.body.encode(), fault.content_type)
+            return True
         return False
 
     def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = _encode(body)
+        self._send_raw(status, _encode(body), "application/json", headers)
+
+    def _send_raw(
+        self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -141,7 +157,9 @@ class EndpointHandler(BaseHTTPRequestHandler):
             for delay in delays:
                 if delay.after_events == seq:
                     time.sleep(delay.seconds)
-            if seq == stop_at:
+            if seq == stop_at and isinstance(fault, MalformedEventFault):
+                self._send_malformed(answer, event, fault.data)
+            elif seq == stop_at:
                 self._end_stream_with_fault(answer, fault, seq)
                 return
             if pause and seq:
@@ -154,6 +172,9 @@ class EndpointHandler(BaseHTTPRequestHandler):
     def _end_stream_with_fault(self, answer: StreamAnswer, fault: Fault | None, seq: int) -> None:
         if isinstance(fault, CutStreamFault):
             self._abort()
+            return
+        if isinstance(fault, UnfinishedStreamFault):
+            self._chunk(b"")
             return
         message = getattr(fault, "message", "The stream failed.")
         if not answer.named:
@@ -174,6 +195,10 @@ class EndpointHandler(BaseHTTPRequestHandler):
         else:
             self._chunk(b"data: " + _encode(event) + b"\n\n")
 
+    def _send_malformed(self, answer: StreamAnswer, event: dict[str, Any], data: str) -> None:
+        name = f"event: {event['type']}\n".encode() if answer.named else b""
+        self._chunk(name + b"data: " + data.encode() + b"\n\n")
+
     def _chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
@@ -187,12 +212,31 @@ class EndpointHandler(BaseHTTPRequestHandler):
         except OSError:
             return
 
+    def _reset(self) -> None:
+        """Reset the connection (TCP RST): closed with a zero linger time."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+
+_STREAM_FAULTS = (
+    CutStreamFault,
+    ErrorEventFault,
+    FailedResponseFault,
+    MalformedEventFault,
+    UnfinishedStreamFault,
+)
+
 
 def _fault_position(fault: Fault | None, count: int) -> int | None:
     """The index of the first event a stream fault replaces (never after the terminal one)."""
-    if isinstance(fault, (CutStreamFault, ErrorEventFault, FailedResponseFault)):
+    if isinstance(fault, _STREAM_FAULTS):
         return max(0, min(fault.after_events, count - 1))
     return None
+
+
+def _seconds(wait: float) -> str:
+    return str(int(wait)) if float(wait).is_integer() else str(wait)
 
 
 def _parse(raw: bytes) -> Any:
