@@ -134,14 +134,16 @@ def test_one_model_shared_by_16_threads(endpoint: LocalEndpoint) -> None:
     model.invoke("Hello")  # the pool exists before the first count
     counts: list[tuple[int, int]] = []
     with ThreadPoolExecutor(max_workers=16) as pool:
-        for _ in range(3):
+        for _ in range(4):
             answers = list(pool.map(lambda q: model.invoke(q).text, QUESTIONS))
             assert answers == expected
             streamed = list(pool.map(lambda q: "".join(c.text for c in model.stream(q)), QUESTIONS))
             assert streamed == expected
             counts.append((threading.active_count(), _open_fds()))
-    assert counts[-1][0] <= counts[0][0], f"no thread growth: {counts}"
-    assert counts[-1][1] <= counts[0][1] + 2, f"no descriptor growth: {counts}"
+    # The first round may still open connections (the endpoint serves each on a thread of this
+    # process): growth is measured from the second round on.
+    assert counts[-1][0] <= counts[1][0], f"no thread growth: {counts}"
+    assert counts[-1][1] <= counts[1][1] + 2, f"no descriptor growth: {counts}"
 
 
 def test_one_model_shared_by_200_async_tasks(endpoint: LocalEndpoint) -> None:
