@@ -20,8 +20,9 @@ from ovh_responses.errors import (
     ContextOverflowError,
     ModelNotOnRouteError,
 )
-from ovh_responses.learned import LEARNED
+from ovh_responses.learned import LEARNED, capability_error, lesson
 from ovh_responses.profiles import CATALOG
+from ovh_responses.refusal import CAPABILITIES
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -63,6 +64,7 @@ def plan_request(
     """``body`` fitted to its model at ``base_url`` (no network call: the profile comes from
     the model's family, what a listing said and what the server refused before)."""
     model = str(body["model"])
+    LEARNED.refuse_known(base_url, model, body)
     profile = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
     fitted, notes = adapt_request(body, profile, strict=strict)
     # Strict mode sends what was asked: a learned refusal comes back as the server says it.
@@ -79,16 +81,23 @@ def replan(
     strict: bool,
 ) -> Plan | None:
     """The plan to send after ``failed`` was refused with ``error``, or ``None`` when sending
-    again cannot help. What the refusal teaches is remembered for the model (one warning)."""
+    again cannot help. What the refusal teaches is remembered for the model (one warning); a
+    capability the model lacks (tools, images) raises :class:`UnsupportedFeatureError`."""
     if isinstance(error, ModelNotOnRouteError):
         if route != "auto" or failed.route != "responses":
             return None
         LEARNED.learn_route(base_url, failed.model)
-    elif _learnable(error, strict):
-        param = responses_param(error.param) if failed.route == "chat_completions" else error.param
-        if not LEARNED.learn(base_url, failed.model, param, failed.body, _said(error)):
-            return None
-    else:
+        return plan_request(base_url, body, route, strict)
+    if not _readable(error):
+        return None
+    param = responses_param(error.param) if failed.route == "chat_completions" else error.param
+    said = _said(error)
+    taught = lesson(failed.body, param, said)
+    if taught in CAPABILITIES:
+        LEARNED.learn(base_url, failed.model, param, failed.body, said)
+        raise capability_error(failed.model, taught, said) from error
+    # Strict mode never adapts: the refusal is the caller's to see.
+    if strict or not LEARNED.learn(base_url, failed.model, param, failed.body, said):
         return None
     return plan_request(base_url, body, route, strict)
 
@@ -99,15 +108,9 @@ def _said(error: APIError) -> str:
     return said if isinstance(said, str) and said else error.message
 
 
-def _learnable(error: APIError, strict: bool) -> bool:
-    """A 400 naming a parameter, when adaptations are allowed: maybe an optional parameter the
-    model does not take. A context overflow is the input's fault, not the parameter's."""
-    return (
-        not strict
-        and isinstance(error, BadRequestError)
-        and not isinstance(error, ContextOverflowError)
-        and error.param is not None
-    )
+def _readable(error: APIError) -> bool:
+    """A 400 that may name a limit of the model. A context overflow is the input's fault."""
+    return isinstance(error, BadRequestError) and not isinstance(error, ContextOverflowError)
 
 
 def attempt(

@@ -18,7 +18,6 @@ from ovh_responses.errors import (
     ModelNotOnRouteError,
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
 )
 from ovh_responses.learned import LEARNED
@@ -259,16 +258,22 @@ def test_reasoning_options_are_dropped_for_a_model_without_them(
     assert len(endpoint.requests) == 1
 
 
-def test_what_cannot_be_adapted_is_refused_before_sending(
+def test_tools_and_images_are_sent_and_their_refusal_remembered(
     endpoint: LocalEndpoint, client: ResponsesClient
 ) -> None:
-    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
-        client.create(build_request(model="local-no-tools", input="hi", tools=[WEATHER]))
     image = {"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgo="}
     message = {"type": "message", "role": "user", "content": [image]}
-    with pytest.raises(UnsupportedContentError, match="does not read images"):
-        client.create(build_request(model="local-chat", input=[message]))  # type: ignore[list-item]
-    assert endpoint.requests == []
+    asks = [
+        ("cannot call tools", build_request(model="local-no-tools", input="hi", tools=[WEATHER])),
+        ("does not read images", build_request(model="local-chat", input=[message])),  # type: ignore[list-item]
+    ]
+    for match, request in asks:
+        endpoint.clear()
+        for _ in range(2):  # sent the first time, refused before sending the second
+            with pytest.raises(UnsupportedFeatureError, match=match) as info:
+                client.create(request)
+            assert "refused" in str(info.value)
+        assert len(endpoint.requests) == 1
 
 
 # ----- learned limits ---------------------------------------------------------------------------
