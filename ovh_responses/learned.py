@@ -38,6 +38,7 @@ _OPTIONAL = frozenset(
 stream, store, max_output_tokens: dropping them would change what the answer is (or what it
 costs)."""
 
+
 def _top_param(param: str) -> str:
     """``"reasoning.effort"`` -> ``"reasoning"``, ``"tools[0]"`` -> ``"tools"``;
     ``"text.verbosity"`` stays itself."""

@@ -196,6 +196,7 @@ def read_refusal(body: Body, param: str | None, message: str) -> Limit | None:
             return sign.limit
     return None
 
+
 _USED: Mapping[Limit, Callable[[Body], bool]] = {sign.limit: sign.used for sign in _SIGNS}
 
 

@@ -11,6 +11,13 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
+from model_limits_catalog import (
+    STRICTER,
+    check_learned,
+    check_more_capable,
+    check_refused_capability,
+    check_strict_refusal,
+)
 from pydantic import BaseModel
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
@@ -18,7 +25,6 @@ from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import (
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
 )
 from ovh_responses.learned import LEARNED
@@ -232,15 +238,96 @@ def test_reasoning_options_are_dropped_for_a_model_without_them(endpoint: LocalE
     assert len(endpoint.requests) == 1
 
 
-def test_tools_and_images_a_model_lacks_are_refused_before_sending(
-    endpoint: LocalEndpoint,
+IMAGE = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+LOOK = [HumanMessage(content=[{"type": "text", "text": "What is this?"}, IMAGE])]  # type: ignore[list-item]
+
+
+def ask_tools(model: ChatOVHResponses) -> None:
+    answer = model.bind_tools([get_weather]).invoke("Use get_weather for Rome")
+    assert [c["name"] for c in answer.tool_calls] == ["get_weather"]
+
+
+def ask_image(model: ChatOVHResponses) -> None:
+    assert model.invoke(LOOK).content
+
+
+# ----- a platform stricter than the table: each refusal learned ----------------------------------
+
+
+def _system(model: ChatOVHResponses) -> None:
+    assert model.invoke(SYSTEM).content
+
+
+def _tool_choice(model: ChatOVHResponses) -> None:
+    bound = model.bind_tools([get_weather], tool_choice="required")
+    assert [c["name"] for c in bound.invoke("Use get_weather for Rome").tool_calls] == [
+        "get_weather"
+    ]
+
+
+def _parallel(model: ChatOVHResponses) -> None:
+    bound = model.bind_tools([get_weather, get_time], parallel_tool_calls=True)
+    assert len(bound.invoke("Use get_weather and get_time for Oslo").tool_calls) == 1
+
+
+def _structured(model: ChatOVHResponses) -> None:
+    assert model.with_structured_output(Person).invoke(PERSON_TEXT) == ANN
+
+
+def _structured_stream(model: ChatOVHResponses) -> None:
+    assert list(model.with_structured_output(Person).stream(PERSON_TEXT))[-1] == ANN
+
+
+def _reasoning(model: ChatOVHResponses) -> None:
+    assert model.bind(reasoning={"effort": "low"}).invoke("Hello").content
+
+
+ASKS: dict[str, Callable[[ChatOVHResponses], None]] = {
+    "tools": ask_tools,
+    "images": ask_image,
+    "system": _system,
+    "system-alternate": _system,
+    "system-user-assistant": _system,
+    "tool_choice": _tool_choice,
+    "parallel_tool_calls": _parallel,
+    "json_schema": _structured,
+    "structured_streaming": _structured_stream,
+    "reasoning": _reasoning,
+}
+
+
+def build(endpoint: LocalEndpoint, model: str, strict: bool) -> ChatOVHResponses:
+    return chat(endpoint, model, strict=strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_and_images_the_table_does_not_expect_just_work(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
 ) -> None:
-    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
-        chat(endpoint, "local-no-tools").bind_tools([get_weather]).invoke("weather in Rome")
-    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
-    with pytest.raises(UnsupportedContentError, match="does not read images"):
-        chat(endpoint, "local-chat").invoke([HumanMessage(content=[image])])  # type: ignore[list-item]
-    assert endpoint.requests == []
+    check_more_capable(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_or_images_the_server_refuses_raise_typed_then_before_sending(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
+) -> None:
+    check_refused_capability(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("limit", list(STRICTER))
+def test_a_stricter_platform_is_learned_from_its_refusal(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_learned(make_endpoint, build, ASKS, limit)
+
+
+@pytest.mark.parametrize("limit", list(STRICTER))
+def test_strict_sends_what_the_table_allows_and_raises_the_refusal_unchanged(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_strict_refusal(make_endpoint, build, ASKS, limit)
 
 
 # ----- learned limits ---------------------------------------------------------------------------

@@ -12,6 +12,13 @@ import pytest
 from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock, ThinkingBlock
 from llama_index.core.prompts import ChatPromptTemplate, PromptTemplate
 from llama_index.core.tools import FunctionTool
+from model_limits_catalog import (
+    STRICTER,
+    check_learned,
+    check_more_capable,
+    check_refused_capability,
+    check_strict_refusal,
+)
 from pydantic import BaseModel
 
 from llama_index_ovh_responses import OVHResponses
@@ -21,7 +28,6 @@ from ovh_responses.errors import (
     ModelNotOnRouteError,
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
 )
 from ovh_responses.learned import LEARNED
@@ -255,31 +261,108 @@ def test_reasoning_options_are_dropped_for_a_model_without_them(endpoint: LocalE
     assert len(endpoint.requests) == 1
 
 
-def test_tools_and_images_a_model_lacks_are_refused_before_sending(
-    endpoint: LocalEndpoint,
-) -> None:
-    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
-        llm(endpoint, "local-no-tools").chat_with_tools([WEATHER], user_msg="weather in Rome")
-    image = ChatMessage(
+LOOK = [
+    ChatMessage(
         role="user",
         blocks=[
             TextBlock(text="What is this?"),
             ImageBlock(image=b"\x89PNG", image_mimetype="image/png"),
         ],
     )
-    with pytest.raises(UnsupportedContentError, match="does not read images"):
-        llm(endpoint, "local-chat").chat([image])
-    assert endpoint.requests == []
+]
 
 
-def test_parameters_the_platform_may_ignore_are_dropped(endpoint: LocalEndpoint) -> None:
-    with Warned() as warned:
-        llm(endpoint, "local-chat").complete("Hello", service_tier="flex")
-    assert len(warned.messages) == 1
-    assert "service_tier" not in endpoint.last_body
-    with pytest.raises(UnsupportedFeatureError, match="service_tier"):
-        llm(endpoint, "local-chat", strict=True).complete("Hello", service_tier="flex")
-    assert len(endpoint.requests) == 1
+def ask_tools(model: OVHResponses) -> None:
+    answer = model.chat_with_tools([WEATHER], user_msg="Use get_weather for Rome")
+    calls = model.get_tool_calls_from_response(answer, error_on_no_tool_call=False)
+    assert [c.tool_name for c in calls] == ["get_weather"]
+
+
+def ask_image(model: OVHResponses) -> None:
+    assert model.chat(LOOK).message.content
+
+
+# ----- a platform stricter than the table: each refusal learned ----------------------------------
+
+
+def _system(model: OVHResponses) -> None:
+    assert model.chat(SYSTEM).message.content
+
+
+def _tool_choice(model: OVHResponses) -> None:
+    answer = model.chat_with_tools(
+        [WEATHER], user_msg="Use get_weather for Rome", tool_required=True
+    )
+    assert [c.tool_name for c in model.get_tool_calls_from_response(answer)] == ["get_weather"]
+
+
+def _parallel(model: OVHResponses) -> None:
+    answer = model.chat_with_tools(
+        [WEATHER, TIME],
+        user_msg="Use get_weather and get_time for Oslo",
+        allow_parallel_tool_calls=True,
+    )
+    assert len(model.get_tool_calls_from_response(answer)) == 1
+
+
+def _structured(model: OVHResponses) -> None:
+    assert model.structured_predict(Person, PROMPT, text=PERSON_TEXT) == ANN
+
+
+def _structured_stream(model: OVHResponses) -> None:
+    assert list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))[-1] == ANN
+
+
+def _reasoning(model: OVHResponses) -> None:
+    assert model.complete("Hello", reasoning={"effort": "low"}).text
+
+
+ASKS: dict[str, Callable[[OVHResponses], None]] = {
+    "tools": ask_tools,
+    "images": ask_image,
+    "system": _system,
+    "system-alternate": _system,
+    "system-user-assistant": _system,
+    "tool_choice": _tool_choice,
+    "parallel_tool_calls": _parallel,
+    "json_schema": _structured,
+    "structured_streaming": _structured_stream,
+    "reasoning": _reasoning,
+}
+
+
+def build(endpoint: LocalEndpoint, model: str, strict: bool) -> OVHResponses:
+    return llm(endpoint, model, strict=strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_and_images_the_table_does_not_expect_just_work(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
+) -> None:
+    check_more_capable(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_or_images_the_server_refuses_raise_typed_then_before_sending(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
+) -> None:
+    check_refused_capability(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("limit", list(STRICTER))
+def test_a_stricter_platform_is_learned_from_its_refusal(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_learned(make_endpoint, build, ASKS, limit)
+
+
+@pytest.mark.parametrize("limit", list(STRICTER))
+def test_strict_sends_what_the_table_allows_and_raises_the_refusal_unchanged(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_strict_refusal(make_endpoint, build, ASKS, limit)
 
 
 # ----- learned limits ---------------------------------------------------------------------------
