@@ -96,6 +96,14 @@ class OVHResponses(NativeStructuredLLM):
         "there (known from their profile or learned from the server); or one route.",
     )
 
+    model_profile: Any = Field(
+        default=None,
+        exclude=True,
+        description="Your word on the model, over the table and what the server taught: a "
+        "whole ovh_responses.profiles.ModelProfile or some of its flags "
+        '({"tool_calling": True}).',
+    )
+
     _client: ResponsesClient = PrivateAttr()
 
     def __init__(
@@ -115,6 +123,10 @@ class OVHResponses(NativeStructuredLLM):
             **kwargs,
         )
         self._client = connect(self, http_client, async_http_client)
+        if self.model_profile is not None:
+            from ovh_responses.overrides import OVERRIDES
+
+            OVERRIDES.set(self._client.base_url, self.model, self.model_profile)
 
     @classmethod
     def class_name(cls) -> str:
@@ -124,11 +136,13 @@ class OVHResponses(NativeStructuredLLM):
 
     @property
     def profile(self) -> ModelProfile:
-        """The model's capabilities, with the server's context length once the endpoint's
-        models were listed (:meth:`list_models`)."""
-        from ovh_responses.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
+        """The model's capabilities: its family's (with the server's context length once the
+        endpoint's models were listed, :meth:`list_models`), what the server refused, and
+        ``model_profile`` over all of it."""
+        from ovh_responses.profiles import DEFAULT_CONTEXT_WINDOW
+        from ovh_responses.routing import model_profile
 
-        profile = CATALOG.cached_profile(self._client.base_url, self.model)
+        profile = model_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
         if unknown and self.model not in _warned_models:
             _warned_models.add(self.model)

@@ -183,11 +183,15 @@ class LearnedLimits:
             _learned_warning(base_url, model, name, message)
         return True
 
-    def refuse_known(self, base_url: str, model: str, body: ResponseCreateParams) -> None:
+    def refuse_known(
+        self, base_url: str, model: str, body: ResponseCreateParams, profile: ModelProfile
+    ) -> None:
         """Raise :class:`UnsupportedFeatureError` if ``body`` uses a capability the server
-        refused for ``model`` at ``base_url`` earlier in this process (nothing is sent)."""
+        refused for ``model`` at ``base_url`` earlier in this process (nothing is sent), unless
+        ``profile`` (with the user's override) says the model has it."""
+        allowed = {"tools": profile.tool_calling, "images": profile.vision}
         for limit in sorted(CAPABILITIES & self.learned(base_url, model)):
-            if uses(cast("Body", body), limit):
+            if not allowed[limit] and uses(cast("Body", body), limit):
                 raise capability_error(model, limit, "earlier in this process")
 
     def learned(self, base_url: str, model: str) -> frozenset[str]:

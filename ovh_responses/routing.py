@@ -21,6 +21,7 @@ from ovh_responses.errors import (
     ModelNotOnRouteError,
 )
 from ovh_responses.learned import LEARNED, capability_error, lesson
+from ovh_responses.overrides import OVERRIDES
 from ovh_responses.profiles import CATALOG
 from ovh_responses.refusal import CAPABILITIES
 
@@ -31,9 +32,9 @@ if TYPE_CHECKING:
 
     from ovh_responses.adapt import Adaptation, RouteChoice
     from ovh_responses.errors import APIError
-    from ovh_responses.profiles import Route
+    from ovh_responses.profiles import ModelProfile, Route
 
-__all__ = ["Plan", "aattempt", "attempt", "plan_request", "replan"]
+__all__ = ["Plan", "aattempt", "attempt", "model_profile", "plan_request", "replan"]
 
 T = TypeVar("T")
 
@@ -58,14 +59,22 @@ class Plan:
         return str(self.body["model"])
 
 
+def model_profile(base_url: str, model: str) -> ModelProfile:
+    """What is believed of ``model`` at ``base_url`` now: its family's profile (or a registered
+    one) with what the listing said, refined by what the server refused, and the user's
+    override over all of it."""
+    learned = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
+    return OVERRIDES.apply(base_url, model, learned)
+
+
 def plan_request(
     base_url: str, body: ResponseCreateParams, route: RouteChoice, strict: bool
 ) -> Plan:
     """``body`` fitted to its model at ``base_url`` (no network call: the profile comes from
     the model's family, what a listing said and what the server refused before)."""
     model = str(body["model"])
-    LEARNED.refuse_known(base_url, model, body)
-    profile = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
+    profile = model_profile(base_url, model)
+    LEARNED.refuse_known(base_url, model, body, profile)
     fitted, notes = adapt_request(body, profile, strict=strict)
     # Strict mode sends what was asked: a learned refusal comes back as the server says it.
     sent = fitted if strict else LEARNED.apply(base_url, model, fitted)

@@ -172,3 +172,14 @@ def check_strict_refusal(
     assert info.value.body["message"] == said(spec)
     assert len(server.requests) == 1
     assert LEARNED.learned(server.base_url, spec.id) == frozenset()
+
+
+# ----- overrides ---------------------------------------------------------------------------------
+
+NO_SYSTEM_BY_TABLE_ONLY = ModelSpec("local-no-system", 8192)
+"""The table says local-no-system takes no system prompt; this platform's does."""
+
+
+def system_sent_as_is(server: LocalEndpoint) -> bool:
+    sent = server.last_body
+    return any(i.get("role") == "system" for i in sent["input"]) or "instructions" in sent

@@ -21,6 +21,7 @@ from ovh_responses.errors import (
     UnsupportedFeatureError,
 )
 from ovh_responses.learned import LEARNED
+from ovh_responses.overrides import OVERRIDES
 from ovh_responses.profiles import CATALOG
 from ovh_responses.request import build_request
 from ovh_responses.structured import json_schema_format
@@ -62,6 +63,7 @@ def _fresh_memory() -> Iterator[None]:
     CATALOG.clear()
     forget_warnings()
     yield
+    OVERRIDES.clear()
     LEARNED.clear()
     CATALOG.clear()
 

@@ -12,23 +12,35 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
 from model_limits_catalog import (
+    MORE_CAPABLE,
+    NO_SYSTEM_BY_TABLE_ONLY,
+    REFUSED_CAPABILITIES,
     STRICTER,
     check_learned,
     check_more_capable,
     check_refused_capability,
     check_strict_refusal,
+    system_sent_as_is,
 )
 from pydantic import BaseModel
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
+from langchain_ovh_responses._profile import langchain_profile
 from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import (
+    EmbeddingModelError,
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
     UnsupportedFeatureError,
 )
 from ovh_responses.learned import LEARNED
-from ovh_responses.profiles import CATALOG
+from ovh_responses.overrides import OVERRIDES
+from ovh_responses.profiles import (
+    CATALOG,
+    DEFAULT_PROFILE,
+    forget_registered_profiles,
+    register_profile,
+)
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 
@@ -73,6 +85,7 @@ def _fresh_memory() -> Iterator[None]:
     CATALOG.clear()
     forget_warnings()
     yield
+    OVERRIDES.clear()
     LEARNED.clear()
     CATALOG.clear()
 
@@ -574,3 +587,76 @@ def test_profile_and_list_models(endpoint: LocalEndpoint) -> None:
 async def test_alist_models(endpoint: LocalEndpoint) -> None:
     listed = await chat(endpoint, "local-chat").alist_models()
     assert "local-no-system" in {m.id for m in listed}
+
+
+# ----- the user's word: overrides and LangChain's profile ----------------------------------------
+
+
+def test_an_override_wins_over_the_table(
+    endpoint: LocalEndpoint, make_endpoint: Callable[..., LocalEndpoint]
+) -> None:
+    server = make_endpoint(models=[NO_SYSTEM_BY_TABLE_ONLY, MORE_CAPABLE["tools"]])
+    model = chat(server, "local-no-system", model_profile={"accepts_system_prompt": True})
+    with Warned() as warned:
+        assert model.invoke(SYSTEM).content
+    assert warned.messages == []
+    assert system_sent_as_is(server)
+    tools = chat(server, "Qwen2.5-VL-72B-Instruct", model_profile={"tool_calling": True})
+    assert tools.profile is not None
+    assert tools.profile["tool_calling"] is True  # what create_agent reads
+    table = chat(endpoint, "Qwen2.5-VL-72B-Instruct").profile  # another endpoint: no override
+    assert table == {**tools.profile, "tool_calling": False, "tool_choice": False}
+
+
+def test_an_override_wins_over_what_was_learned(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    spec, says = REFUSED_CAPABILITIES["tools"]
+    server = make_endpoint(models=[spec])
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(chat(server, spec.id))
+    assert chat(server, spec.id).profile == {
+        **langchain_profile(spec.id),
+        "tool_calling": False,
+        "tool_choice": False,
+    }
+    trusting = chat(server, spec.id, model_profile={"tool_calling": True})
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(trusting)  # sent again, because the user said so; refused again
+    assert len(server.requests) == 2
+
+
+def test_a_langchain_profile_given_is_the_users_word(endpoint: LocalEndpoint) -> None:
+    given = {"structured_output": False, "tool_calling": True}
+    model = chat(endpoint, "local-chat", profile=given)
+    assert model.profile == given
+    with Warned() as warned:
+        assert model.with_structured_output(Person).invoke(PERSON_TEXT) == ANN
+    assert len(warned.messages) == 1
+    assert "does not enforce JSON schemas" in warned.messages[0]
+    assert endpoint.last_body["tool_choice"] == {"type": "function", "name": "Person"}
+
+
+def test_a_registered_profile_describes_models_the_table_does_not_know(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[ModelSpec("acme-new-7b", 8192, system_prompt=False)])
+    register_profile(r"acme-new-", {"accepts_system_prompt": False, "context_window": 8192})
+    try:
+        model = chat(server, "acme-new-7b")
+        assert model.profile is not None
+        assert model.profile["max_input_tokens"] == 8192
+        with Warned() as warned:
+            assert model.invoke(SYSTEM).content
+        assert len(server.requests) == 1  # folded before sending: no refusal to learn from
+        assert "does not accept system prompts" in warned.messages[0]
+    finally:
+        forget_registered_profiles()
+
+
+def test_an_embedding_model_used_for_chat_says_so(endpoint: LocalEndpoint) -> None:
+    with pytest.raises(EmbeddingModelError, match=r"is an embedding model.*OVHEmbeddings"):
+        chat(endpoint, "local-embedding").invoke("Hello")
+    assert LEARNED.refine(endpoint.base_url, "local-embedding", DEFAULT_PROFILE).route == (
+        "responses"
+    )

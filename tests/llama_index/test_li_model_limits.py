@@ -13,11 +13,15 @@ from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock,
 from llama_index.core.prompts import ChatPromptTemplate, PromptTemplate
 from llama_index.core.tools import FunctionTool
 from model_limits_catalog import (
+    MORE_CAPABLE,
+    NO_SYSTEM_BY_TABLE_ONLY,
+    REFUSED_CAPABILITIES,
     STRICTER,
     check_learned,
     check_more_capable,
     check_refused_capability,
     check_strict_refusal,
+    system_sent_as_is,
 )
 from pydantic import BaseModel
 
@@ -25,13 +29,20 @@ from llama_index_ovh_responses import OVHResponses
 from ovh_responses.adapt import forget_warnings
 from ovh_responses.errors import (
     BadRequestError,
+    EmbeddingModelError,
     ModelNotOnRouteError,
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
     UnsupportedFeatureError,
 )
 from ovh_responses.learned import LEARNED
-from ovh_responses.profiles import CATALOG
+from ovh_responses.overrides import OVERRIDES
+from ovh_responses.profiles import (
+    CATALOG,
+    DEFAULT_PROFILE,
+    forget_registered_profiles,
+    register_profile,
+)
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 
@@ -83,6 +94,7 @@ def _fresh_memory() -> Iterator[None]:
     CATALOG.clear()
     forget_warnings()
     yield
+    OVERRIDES.clear()
     LEARNED.clear()
     CATALOG.clear()
 
@@ -620,3 +632,64 @@ def test_metadata_and_list_models(make_endpoint: Callable[..., LocalEndpoint]) -
 async def test_alist_models(endpoint: LocalEndpoint) -> None:
     listed = {m.id: m for m in await llm(endpoint, "local-chat").alist_models()}
     assert listed[ROUTED].profile.route == "chat_completions"
+
+
+# ----- the user's word: overrides, and metadata following it ------------------------------------
+
+
+def test_an_override_wins_over_the_table(
+    endpoint: LocalEndpoint, make_endpoint: Callable[..., LocalEndpoint]
+) -> None:
+    server = make_endpoint(models=[NO_SYSTEM_BY_TABLE_ONLY, MORE_CAPABLE["tools"]])
+    model = llm(server, "local-no-system", model_profile={"accepts_system_prompt": True})
+    with Warned() as warned:
+        assert model.chat(SYSTEM).message.content
+    assert warned.messages == []
+    assert system_sent_as_is(server)
+    tools = llm(server, "Qwen2.5-VL-72B-Instruct", model_profile={"tool_calling": True})
+    assert tools.metadata.is_function_calling_model is True
+    ask_tools(tools)
+    table = llm(endpoint, "Qwen2.5-VL-72B-Instruct")  # another endpoint: no override
+    assert table.metadata.is_function_calling_model is False
+
+
+def test_metadata_follows_what_the_server_taught_and_the_override_wins(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    spec, says = REFUSED_CAPABILITIES["tools"]
+    server = make_endpoint(models=[spec])
+    model = llm(server, spec.id)
+    assert model.metadata.is_function_calling_model is True  # unknown id: assumed
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(model)
+    assert model.metadata.is_function_calling_model is False
+    trusting = llm(server, spec.id, model_profile={"tool_calling": True, "context_window": 4096})
+    assert trusting.metadata.is_function_calling_model is True
+    assert trusting.metadata.context_window == 4096
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(trusting)  # sent again, because the user said so; refused again
+    assert len(server.requests) == 2
+
+
+def test_a_registered_profile_describes_models_the_table_does_not_know(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[ModelSpec("acme-new-7b", 8192, system_prompt=False)])
+    register_profile(r"acme-new-", {"accepts_system_prompt": False, "context_window": 8192})
+    try:
+        model = llm(server, "acme-new-7b")
+        assert model.metadata.context_window == 8192
+        with Warned() as warned:
+            assert model.chat(SYSTEM).message.content
+        assert len(server.requests) == 1  # folded before sending: no refusal to learn from
+        assert "does not accept system prompts" in warned.messages[0]
+    finally:
+        forget_registered_profiles()
+
+
+def test_an_embedding_model_used_for_chat_says_so(endpoint: LocalEndpoint) -> None:
+    with pytest.raises(EmbeddingModelError, match=r"is an embedding model.*OVHEmbedding"):
+        llm(endpoint, "local-embedding").complete("Hello")
+    assert LEARNED.refine(endpoint.base_url, "local-embedding", DEFAULT_PROFILE).route == (
+        "responses"
+    )
