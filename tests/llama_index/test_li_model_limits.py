@@ -377,6 +377,16 @@ def test_strict_sends_what_the_table_allows_and_raises_the_refusal_unchanged(
     check_strict_refusal(make_endpoint, build, ASKS, limit)
 
 
+def test_parameters_the_platform_may_ignore_are_dropped(endpoint: LocalEndpoint) -> None:
+    with Warned() as warned:
+        llm(endpoint, "local-chat").complete("Hello", service_tier="flex")
+    assert len(warned.messages) == 1
+    assert "service_tier" not in endpoint.last_body
+    with pytest.raises(UnsupportedFeatureError, match="service_tier"):
+        llm(endpoint, "local-chat", strict=True).complete("Hello", service_tier="flex")
+    assert len(endpoint.requests) == 1
+
+
 # ----- learned limits ---------------------------------------------------------------------------
 
 
