@@ -1,9 +1,12 @@
 """What the server refused, remembered per endpoint and model for the life of the process.
 
-When the server answers 400 naming an optional parameter of the request (``param``), retrying
-once without it can succeed: :class:`LearnedLimits` records it, and later requests to the same
-model are built without it (the profile refined, the parameter stripped). A model found not to be
-served on ``/v1/responses`` is recorded too, and goes to ``/v1/chat/completions`` from then on.
+A 400 that names a limit of the model (:func:`ovh_responses.refusal.read_refusal`: a system
+prompt, a ``tool_choice`` mode, parallel calls, ``json_schema``, streamed structured output,
+reasoning options, tools, images) or an optional parameter it does not take is recorded by
+:class:`LearnedLimits`: later requests to the same model are built with the profile refined
+(adapted as the table would have done) and without the parameter. Tools and images, which no
+change can work around, are refused before sending from then on. A model found not to be served
+on ``/v1/responses`` is recorded too, and goes to ``/v1/chat/completions`` from then on.
 """
 
 from __future__ import annotations
@@ -148,10 +151,11 @@ def capability_error(model: str, limit: Limit, said: str) -> UnsupportedFeatureE
 class LearnedLimits:
     """What the server refused, per (base URL, model), for the life of the process.
 
-    On a 400 whose ``param`` names an optional parameter of the request, call :meth:`learn`; if
-    it returns ``True`` retry once with the body rebuilt (:meth:`refine` the profile, adapt,
-    then :meth:`apply`). A model found not to be on ``/v1/responses`` is recorded with
-    :meth:`learn_route` and goes to ``/v1/chat/completions`` from then on.
+    On a 400 that names a limit or an optional parameter of the request, call :meth:`learn`;
+    if it returns ``True`` retry once with the body rebuilt (:meth:`refine` the profile, adapt,
+    then :meth:`apply`); :meth:`refuse_known` refuses a capability learned missing. A model
+    found not to be on ``/v1/responses`` is recorded with :meth:`learn_route` and goes to
+    ``/v1/chat/completions`` from then on.
     """
 
     def __init__(self) -> None:

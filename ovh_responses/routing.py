@@ -1,11 +1,12 @@
 """From the caller's body to what is sent, and the one retry a refusal may earn.
 
-:func:`plan_request` fits a ``/v1/responses`` body to its model (the profile, refined by what
-the server refused before: :mod:`ovh_responses.learned`) and picks the route.
+:func:`plan_request` fits a ``/v1/responses`` body to its model (:func:`model_profile`: the
+table, refined by what the server refused before, :mod:`ovh_responses.learned`, and the user's
+override over both, :mod:`ovh_responses.overrides`) and picks the route.
 :func:`attempt` / :func:`aattempt` send a plan and, when the server's refusal teaches something
-(a model that is not on ``/v1/responses``, an optional parameter it rejects), plan again from the
-caller's original body and send once more. The retry happens before anything of the answer has
-reached the caller, so no output is ever delivered twice.
+(a model that is not on ``/v1/responses``, a limit of the model, an optional parameter it
+rejects), plan again from the caller's original body and send once more. The retry happens
+before anything of the answer has reached the caller, so no output is ever delivered twice.
 """
 
 from __future__ import annotations

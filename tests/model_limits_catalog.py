@@ -98,6 +98,10 @@ MORE_CAPABLE: dict[str, ModelSpec] = {
 }
 
 
+LEARNED_CASES = (*STRICTER, "system async", "json_schema async", "structured_streaming async")
+"""Each limit of :data:`STRICTER`, and some of them asked through the async API."""
+
+
 def said(spec: ModelSpec) -> str:
     """What ``spec``'s refusal says, as the server sends it."""
     return spec.refusals[0].message.replace("{model}", spec.id)
@@ -146,7 +150,7 @@ def check_learned(
     make_endpoint: Callable[..., LocalEndpoint], build: Build, asks: Asks, name: str
 ) -> None:
     """Two requests and one warning the first time; one request and none afterwards."""
-    spec = STRICTER[name]
+    spec = STRICTER[name.removesuffix(" async")]
     server = make_endpoint(models=[spec])
     model = build(server, spec.id, False)
     first = _warnings(lambda: asks[name](model))

@@ -4,6 +4,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
 from model_limits_catalog import (
+    LEARNED_CASES,
     MORE_CAPABLE,
     NO_SYSTEM_BY_TABLE_ONLY,
     REFUSED_CAPABILITIES,
@@ -295,6 +297,24 @@ def _reasoning(model: ChatOVHResponses) -> None:
     assert model.bind(reasoning={"effort": "low"}).invoke("Hello").content
 
 
+# ----- the same, async --------------------------------------------------------------------------
+
+
+def _system_async(model: ChatOVHResponses) -> None:
+    assert asyncio.run(model.ainvoke(SYSTEM)).content
+
+
+def _structured_async(model: ChatOVHResponses) -> None:
+    assert asyncio.run(model.with_structured_output(Person).ainvoke(PERSON_TEXT)) == ANN
+
+
+def _structured_stream_async(model: ChatOVHResponses) -> None:
+    async def objects() -> list[Any]:
+        return [o async for o in model.with_structured_output(Person).astream(PERSON_TEXT)]
+
+    assert asyncio.run(objects())[-1] == ANN
+
+
 ASKS: dict[str, Callable[[ChatOVHResponses], None]] = {
     "tools": ask_tools,
     "images": ask_image,
@@ -306,6 +326,9 @@ ASKS: dict[str, Callable[[ChatOVHResponses], None]] = {
     "json_schema": _structured,
     "structured_streaming": _structured_stream,
     "reasoning": _reasoning,
+    "system async": _system_async,
+    "json_schema async": _structured_async,
+    "structured_streaming async": _structured_stream_async,
 }
 
 
@@ -329,7 +352,7 @@ def test_tools_or_images_the_server_refuses_raise_typed_then_before_sending(
     check_refused_capability(make_endpoint, build, ASKS, capability, strict)
 
 
-@pytest.mark.parametrize("limit", list(STRICTER))
+@pytest.mark.parametrize("limit", LEARNED_CASES)
 def test_a_stricter_platform_is_learned_from_its_refusal(
     make_endpoint: Callable[..., LocalEndpoint], limit: str
 ) -> None:

@@ -4,6 +4,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,6 +14,7 @@ from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock,
 from llama_index.core.prompts import ChatPromptTemplate, PromptTemplate
 from llama_index.core.tools import FunctionTool
 from model_limits_catalog import (
+    LEARNED_CASES,
     MORE_CAPABLE,
     NO_SYSTEM_BY_TABLE_ONLY,
     REFUSED_CAPABILITIES,
@@ -329,6 +331,25 @@ def _reasoning(model: OVHResponses) -> None:
     assert model.complete("Hello", reasoning={"effort": "low"}).text
 
 
+# ----- the same, async --------------------------------------------------------------------------
+
+
+def _system_async(model: OVHResponses) -> None:
+    assert asyncio.run(model.achat(SYSTEM)).message.content
+
+
+def _structured_async(model: OVHResponses) -> None:
+    assert asyncio.run(model.astructured_predict(Person, PROMPT, text=PERSON_TEXT)) == ANN
+
+
+def _structured_stream_async(model: OVHResponses) -> None:
+    async def objects() -> list[Any]:
+        stream = await model.astream_structured_predict(Person, PROMPT, text=PERSON_TEXT)
+        return [o async for o in stream]
+
+    assert asyncio.run(objects())[-1] == ANN
+
+
 ASKS: dict[str, Callable[[OVHResponses], None]] = {
     "tools": ask_tools,
     "images": ask_image,
@@ -340,6 +361,9 @@ ASKS: dict[str, Callable[[OVHResponses], None]] = {
     "json_schema": _structured,
     "structured_streaming": _structured_stream,
     "reasoning": _reasoning,
+    "system async": _system_async,
+    "json_schema async": _structured_async,
+    "structured_streaming async": _structured_stream_async,
 }
 
 
@@ -363,7 +387,7 @@ def test_tools_or_images_the_server_refuses_raise_typed_then_before_sending(
     check_refused_capability(make_endpoint, build, ASKS, capability, strict)
 
 
-@pytest.mark.parametrize("limit", list(STRICTER))
+@pytest.mark.parametrize("limit", LEARNED_CASES)
 def test_a_stricter_platform_is_learned_from_its_refusal(
     make_endpoint: Callable[..., LocalEndpoint], limit: str
 ) -> None:
