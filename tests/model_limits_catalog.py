@@ -187,3 +187,36 @@ NO_SYSTEM_BY_TABLE_ONLY = ModelSpec("local-no-system", 8192)
 def system_sent_as_is(server: LocalEndpoint) -> bool:
     sent = server.last_body
     return any(i.get("role") == "system" for i in sent["input"]) or "instructions" in sent
+
+
+# ----- several limits at once ---------------------------------------------------------------------
+
+COMBINED = ModelSpec(
+    "acme-combined",
+    8192,
+    system_prompt=False,
+    structured=False,
+    refusals=(
+        VLLM_SYSTEM_ROLE,
+        VLLM_NO_GUIDED_JSON,
+        Refusal("reasoning", "The model is not a reasoning model."),
+    ),
+)
+"""An id the table does not know that refuses system prompts, json_schema and reasoning."""
+
+
+def check_combined(
+    make_endpoint: Callable[..., LocalEndpoint],
+    build: Callable[[LocalEndpoint, str], Any],
+    call: Callable[[Any], None],
+) -> None:
+    """A structured answer with a system prompt and reasoning effort: each refusal learned in
+    turn (four requests, three warnings), then one request."""
+    server = make_endpoint(models=[COMBINED])
+    model = build(server, COMBINED.id)
+    first = _warnings(lambda: call(model))
+    assert len(server.requests) == 4
+    assert len(first) == 3
+    server.clear()
+    assert _warnings(lambda: call(model)) == []
+    assert len(server.requests) == 1

@@ -26,6 +26,7 @@ from ovh_responses.profiles import CATALOG
 from ovh_responses.request import build_request
 from ovh_responses.structured import json_schema_format
 from ovh_responses.testing import LocalEndpoint, ModelSpec
+from ovh_responses.testing.models import Refusal
 from ovh_responses.tools import function_tool
 from ovh_responses.types import Delta, Done, TextDelta, ToolCallStart
 
@@ -487,3 +488,23 @@ async def test_listing_the_models_async(endpoint: LocalEndpoint, client: Respons
     listed = {m.id: m for m in await client.alist_models()}
     assert listed["local-small-context"].context_window == 128
     assert listed["local-chat-completions-only"].profile.route == "chat_completions"
+
+
+@pytest.mark.parametrize("param", [None, "input"])
+def test_a_refusal_the_library_cannot_read_reaches_the_caller_unchanged(
+    make_endpoint: Callable[..., LocalEndpoint], param: str | None
+) -> None:
+    said = "Something the template did not like happened."
+    spec = ModelSpec(
+        "acme-unreadable", 8192, system_prompt=False, refusals=(Refusal("system", said, param),)
+    )
+    server = make_endpoint(models=[spec])
+    client = ResponsesClient(base_url=server.base_url, max_retries=0)
+    request = build_request(model=spec.id, input="Hi", instructions="Be brief.")
+    with pytest.raises(BadRequestError) as info:
+        client.create(request)
+    assert type(info.value) is BadRequestError
+    assert isinstance(info.value.body, dict)
+    assert info.value.body["message"] == said
+    assert len(server.requests) == 1
+    assert LEARNED.learned(server.base_url, spec.id) == frozenset()

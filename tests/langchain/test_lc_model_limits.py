@@ -18,6 +18,7 @@ from model_limits_catalog import (
     NO_SYSTEM_BY_TABLE_ONLY,
     REFUSED_CAPABILITIES,
     STRICTER,
+    check_combined,
     check_learned,
     check_more_capable,
     check_refused_capability,
@@ -682,4 +683,16 @@ def test_an_embedding_model_used_for_chat_says_so(endpoint: LocalEndpoint) -> No
         chat(endpoint, "local-embedding").invoke("Hello")
     assert LEARNED.refine(endpoint.base_url, "local-embedding", DEFAULT_PROFILE).route == (
         "responses"
+    )
+
+
+def test_a_model_the_table_does_not_know_works_with_several_limits_at_once(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    def structured(model: ChatOVHResponses) -> None:
+        prompt = [SystemMessage("Answer with the facts."), HumanMessage(PERSON_TEXT)]
+        assert model.with_structured_output(Person).invoke(prompt) == ANN
+
+    check_combined(
+        make_endpoint, lambda ep, model: chat(ep, model, reasoning_effort="low"), structured
     )

@@ -19,6 +19,7 @@ from model_limits_catalog import (
     NO_SYSTEM_BY_TABLE_ONLY,
     REFUSED_CAPABILITIES,
     STRICTER,
+    check_combined,
     check_learned,
     check_more_capable,
     check_refused_capability,
@@ -726,4 +727,22 @@ def test_an_embedding_model_used_for_chat_says_so(endpoint: LocalEndpoint) -> No
         llm(endpoint, "local-embedding").complete("Hello")
     assert LEARNED.refine(endpoint.base_url, "local-embedding", DEFAULT_PROFILE).route == (
         "responses"
+    )
+
+
+def test_a_model_the_table_does_not_know_works_with_several_limits_at_once(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    template = ChatPromptTemplate(
+        [
+            ChatMessage(role="system", content="Answer with the facts."),
+            ChatMessage(role="user", content="{text}"),
+        ]
+    )
+
+    def structured(model: OVHResponses) -> None:
+        assert model.structured_predict(Person, template, text=PERSON_TEXT) == ANN
+
+    check_combined(
+        make_endpoint, lambda ep, model: llm(ep, model, reasoning_effort="low"), structured
     )
