@@ -35,6 +35,7 @@ TOOL = {
         "required": ["city"],
     },
 }
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAACAAAB4iG8MwAAAABJRU5ErkJggg=="
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "vllm_refusal_system_role": (
         "/v1/responses",
@@ -45,6 +46,24 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "input": [
                 {"type": "message", "role": "system", "content": "Be brief."},
                 {"type": "message", "role": "user", "content": "Hello"},
+            ],
+        },
+    ),
+    "vllm_refusal_image": (
+        "/v1/responses",
+        {
+            "model": "ovh-tiny-chat",
+            "store": False,
+            "max_output_tokens": 8,
+            "input": [
+                {
+                    "type": "message",
+                    "role": "user",
+                    "content": [
+                        {"type": "input_text", "text": "What is this?"},
+                        {"type": "input_image", "image_url": f"data:image/png;base64,{PNG}"},
+                    ],
+                }
             ],
         },
     ),

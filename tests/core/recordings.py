@@ -43,7 +43,11 @@ OPENAI_JSON = ("openai_responses_model_simple_response_with_tool_call", "native_
 OPENAI_ERRORS = ("openai_responses_model_http_error",)
 VLLM_STREAMS = ("vllm_stream", "vllm_stream_tool")
 VLLM_JSON = ("vllm_plain",)
-VLLM_REFUSALS = ("vllm_refusal_system_role", "vllm_refusal_auto_tool_choice")
+VLLM_REFUSALS = (
+    "vllm_refusal_system_role",
+    "vllm_refusal_auto_tool_choice",
+    "vllm_refusal_image",
+)
 """``{"route", "request", "status", "response"}``: a request vLLM refused, and its answer."""
 
 

@@ -55,7 +55,7 @@ def test_every_recording_is_covered_here() -> None:
         *VLLM_REFUSALS,
     }
     files = all_recording_files()
-    assert len(files) == 11
+    assert len(files) == 12
     assert {f.stem for f in files} == covered
 
 
@@ -230,4 +230,18 @@ def test_vllms_refusal_of_tools_without_a_tool_parser_raises_typed_then_before_s
             client.create(request, route="chat_completions")
     assert len(replay.bodies) == 1
     assert replay.bodies[0]["tools"][0]["function"]["name"] == "get_weather"
+    LEARNED.clear()
+
+
+def test_vllms_refusal_of_an_image_raises_typed_then_before_sending() -> None:
+    LEARNED.clear()
+    exchange = vllm_refusal("vllm_refusal_image")
+    assert exchange["response"]["error"]["param"] is None
+    replay = Replay((exchange["status"], json.dumps(exchange["response"])))
+    client = replay.client()
+    with pytest.raises(UnsupportedFeatureError, match="'ovh-tiny-chat' does not read images"):
+        client.create(exchange["request"])
+    with pytest.raises(UnsupportedFeatureError, match="earlier in this process"):
+        client.create(exchange["request"])
+    assert len(replay.bodies) == 1
     LEARNED.clear()
