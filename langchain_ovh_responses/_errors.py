@@ -27,6 +27,7 @@ __all__ = [
     "OVHBadRequestError",
     "OVHConnectionError",
     "OVHContextOverflowError",
+    "OVHEmbeddingModelError",
     "OVHModelNotFoundError",
     "OVHModelNotOnRouteError",
     "OVHOutputParserError",
@@ -63,6 +64,10 @@ class OVHContextOverflowError(core.ContextOverflowError, lc.ContextOverflowError
 
 class OVHModelNotFoundError(core.ModelNotFoundError, lc.ModelNotFoundError):
     """The model id is unknown (ids are case-sensitive)."""
+
+
+class OVHEmbeddingModelError(core.EmbeddingModelError, lc.ModelNotFoundError):
+    """An embedding model was sent a chat request."""
 
 
 class OVHModelNotOnRouteError(core.ModelNotOnRouteError, lc.ModelNotFoundError):
@@ -116,6 +121,7 @@ _MIRRORS: tuple[tuple[type[core.OVHError], type[core.OVHError]], ...] = (
     (core.ContextOverflowError, OVHContextOverflowError),
     (core.BadRequestError, OVHBadRequestError),
     (core.ModelNotOnRouteError, OVHModelNotOnRouteError),
+    (core.EmbeddingModelError, OVHEmbeddingModelError),
     (core.ModelNotFoundError, OVHModelNotFoundError),
     (core.AuthenticationError, OVHAuthenticationError),
     (core.RateLimitError, OVHRateLimitError),

@@ -16,6 +16,11 @@ from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
 from langchain_ovh_responses._inputs import messages_to_input
 from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_message
+from langchain_ovh_responses._profile import (
+    langchain_profile,
+    merged_override,
+    remember_override,
+)
 from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import (
     Method,
@@ -25,7 +30,6 @@ from langchain_ovh_responses._structured import (
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses._arguments import checked, spellings
 from ovh_responses.client.holder import ClientHolder
-from ovh_responses.fitting.profiles import profile_for
 from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
@@ -124,6 +128,12 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
     """``"auto"``: ``/v1/responses``, or ``/v1/chat/completions`` for the models only served
     there (known from their profile, or learned from the server's answer); or one route."""
 
+    model_profile: Any = Field(default=None, exclude=True)
+    """Your word on the model, over the table and what the server taught: a whole
+    ``ovh_responses.fitting.profiles.ModelProfile`` or some of its flags
+    (``{"tool_calling": True}``). A LangChain ``profile=`` you give counts too (``model_profile``
+    wins where both say)."""
+
     _client: ResponsesClient = PrivateAttr()
     _extra_body: dict[str, Any] = PrivateAttr(default_factory=dict)
     _text_format: ResponseFormatTextConfigParam | None = PrivateAttr(default=None)
@@ -132,12 +142,15 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
     @classmethod
     def _reject_unknown_arguments(cls, values: Any) -> Any:
         if isinstance(values, dict):
-            return checked(cls.__name__, values, spellings(cls), hint=_EXTRA_FIELDS_HINT)
+            values = checked(cls.__name__, values, spellings(cls), hint=_EXTRA_FIELDS_HINT)
+            override = merged_override(values.get("profile"), values.get("model_profile"))
+            values = {**values, "model_profile": override}
         return values
 
     @model_validator(mode="after")
     def _make_client(self) -> Self:
         self._client = connect(self)
+        remember_override(self._client.base_url, self.model, self.model_profile)
         return self
 
     @model_validator(mode="after")
@@ -157,7 +170,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
         return self.model
 
     def _resolve_model_profile(self) -> LCModelProfile | None:
-        return langchain_profile(self.model)
+        return langchain_profile(self.model, self.base_url, self.model_profile)
 
     def _errors(self) -> AbstractContextManager[object]:
         return langchain_errors()
@@ -393,28 +406,6 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
         return structured_runnable(
             self, schema, method=method, include_raw=include_raw, strict=strict
         )
-
-
-def langchain_profile(model: str) -> LCModelProfile:
-    """LangChain's model profile, from the core's profile of ``model``'s family."""
-    profile = profile_for(model)
-    found: LCModelProfile = {
-        "max_input_tokens": profile.context_window,
-        "text_inputs": True,
-        "image_inputs": profile.vision,
-        "image_url_inputs": False,  # only base64 data URLs are accepted
-        "pdf_inputs": False,
-        "audio_inputs": False,
-        "video_inputs": False,
-        "text_outputs": True,
-        "reasoning_output": profile.reasoning is not None,
-        "tool_calling": profile.tool_calling,
-        "tool_choice": profile.tool_calling and profile.tool_choice_modes == "all",
-        "structured_output": profile.json_schema,
-    }
-    if profile.max_output_tokens is not None:
-        found["max_output_tokens"] = profile.max_output_tokens
-    return found
 
 
 def _chat_result(message: AIMessage) -> ChatResult:

@@ -34,7 +34,7 @@ from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses._arguments import checked, spellings, with_positional
 from ovh_responses.client.holder import ClientHolder
 from ovh_responses.errors import RequestRejected
-from ovh_responses.fitting.profiles import CATALOG, DEFAULT_CONTEXT_WINDOW
+from ovh_responses.fitting.profiles import DEFAULT_CONTEXT_WINDOW
 from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
 from ovh_responses.memory import WARNED
 from ovh_responses.request import build_request
@@ -101,6 +101,14 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
         "there (known from their profile or learned from the server); or one route.",
     )
 
+    model_profile: Any = Field(
+        default=None,
+        exclude=True,
+        description="Your word on the model, over the table and what the server taught: a "
+        "whole ovh_responses.fitting.profiles.ModelProfile or some of its flags "
+        '({"tool_calling": True}).',
+    )
+
     _client: ResponsesClient = PrivateAttr()
 
     def __init__(
@@ -121,6 +129,10 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
         given["api_base"] = resolve_base_url(given.get("api_base"))
         super().__init__(**given)
         self._client = connect(self, http_client, async_http_client)
+        if self.model_profile is not None:
+            from ovh_responses.fitting.overrides import OVERRIDES
+
+            OVERRIDES.set(self._client.base_url, self.model, self.model_profile)
 
     @classmethod
     def class_name(cls) -> str:
@@ -130,9 +142,12 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
 
     @property
     def profile(self) -> ModelProfile:
-        """The model's capabilities, with the server's context length once the endpoint's
-        models were listed (:meth:`list_models`)."""
-        profile = CATALOG.cached_profile(self._client.base_url, self.model)
+        """The model's capabilities: its family's (with the server's context length once the
+        endpoint's models were listed, :meth:`list_models`), what the server refused, and
+        ``model_profile`` over all of it."""
+        from ovh_responses.fitting.routing import model_profile
+
+        profile = model_profile(self._client.base_url, self.model)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
         if unknown and WARNED.first(("unknown profile", self.model)):
             logger.warning(

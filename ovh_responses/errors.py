@@ -118,6 +118,10 @@ class ModelNotOnRouteError(ModelNotFoundError):
     """The model exists but is not served on ``/v1/responses``."""
 
 
+class EmbeddingModelError(ModelNotFoundError):
+    """An embedding model was sent a chat request: it is served on ``/v1/embeddings`` only."""
+
+
 class ServerError(APIError):
     """5xx from the platform (after the client's retries)."""
 
@@ -172,6 +176,18 @@ class OVHCompatibilityWarning(UserWarning):
 _CONTEXT_PATTERNS = (
     re.compile(r"maximum context length is (\d+) tokens", re.IGNORECASE),
     re.compile(r"maximum model length (?:of|is) (\d+)", re.IGNORECASE),
+    re.compile(r"context (?:window|length) of (\d+) tokens", re.IGNORECASE),
+)
+_CONTEXT_WORDS = re.compile(
+    r"prompt is too long|input is too long|exceeds? (?:the |this )?(?:model's )?"
+    r"(?:maximum )?context|context length exceeded|too many (?:input )?tokens",
+    re.IGNORECASE,
+)
+_CONTEXT_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
+_EMBEDDING_ONLY = re.compile(
+    r"served on /v1/embeddings|\bis an? embedding model|embedding models? (?:cannot|can't|do "
+    r"not)|does not support (?:the )?(?:chat|responses|generat)",
+    re.IGNORECASE,
 )
 _NEGATIVE_MAX_TOKENS = re.compile(
     r"max_(?:output_|completion_)?tokens must be at least 1, got -\d+"
@@ -332,27 +348,54 @@ def from_status_error(
 
 
 def _client_error(info: _ErrorInfo, model: str | None) -> APIError:
-    message = info.message
-    if _NOT_ON_ROUTE.search(message):
-        who = f"Model {model!r}" if model else "This model"
-        fix = (
-            f"{who} is not served on this route; send it with route='auto' (the default) or "
-            "'chat_completions' to reach it through /v1/chat/completions, or pick another model "
-            "(see list_models())."
-        )
-        return ModelNotOnRouteError(info.text(fix), model=model, **info.fields())
-    if info.status_code == 404 or info.param == "model" or _MODEL_UNKNOWN.search(message):
-        if info.param == "model" or _MODEL_UNKNOWN.search(message):
+    said = info.said  # classified on what the server said, before the key is masked
+    if _EMBEDDING_ONLY.search(said):
+        return _model_error(EmbeddingModelError, info, model, _EMBEDDING_FIX)
+    if _NOT_ON_ROUTE.search(said):
+        return _model_error(ModelNotOnRouteError, info, model, _ROUTE_FIX)
+    if info.status_code == 404 or info.param == "model" or _MODEL_UNKNOWN.search(said):
+        if info.param == "model" or _MODEL_UNKNOWN.search(said):
             fix = "Model ids are case-sensitive; list the available ones with list_models()."
             return ModelNotFoundError(info.text(fix), model=model, **info.fields())
         fix = "Check the base URL (OVH_AI_ENDPOINTS_BASE_URL); it should end in /v1."
         return APIError(info.text(fix), **info.fields())
-    max_context = _context_limit(message)
-    if max_context is not None or _NEGATIVE_MAX_TOKENS.search(message):
+    if _is_context_overflow(info):
         fix = "Shorten the input (or lower max_output_tokens) to fit the model's context window."
-        return ContextOverflowError(info.text(fix), max_context=max_context, **info.fields())
+        return ContextOverflowError(
+            info.text(fix), max_context=_context_limit(said), **info.fields()
+        )
     fix = f"Fix the parameter {info.param!r}." if info.param else ""
     return BadRequestError(info.text(fix), **info.fields())
+
+
+_ROUTE_FIX = (
+    "{who} is not served on this route; send it with route='auto' (the default) or "
+    "'chat_completions' to reach it through /v1/chat/completions, or pick another model "
+    "(see list_models())."
+)
+_EMBEDDING_FIX = (
+    "{who} is an embedding model: it makes vectors on /v1/embeddings and cannot answer chat "
+    "requests on any route. Use it through OVHEmbeddings / OVHEmbedding (or "
+    "ResponsesClient.embed), and pick a chat model here (see list_models())."
+)
+
+
+def _model_error(
+    kind: type[ModelNotFoundError], info: _ErrorInfo, model: str | None, fix: str
+) -> ModelNotFoundError:
+    who = f"Model {model!r}" if model else "This model"
+    return kind(info.text(fix.format(who=who)), model=model, **info.fields())
+
+
+def _is_context_overflow(info: _ErrorInfo) -> bool:
+    """Every signal the server gives: OpenAI's ``code``, vLLM's and OpenAI's wordings."""
+    said = info.said
+    return bool(
+        info.code in _CONTEXT_CODES
+        or _context_limit(said) is not None
+        or _NEGATIVE_MAX_TOKENS.search(said)
+        or _CONTEXT_WORDS.search(said)
+    )
 
 
 def _context_limit(message: str) -> int | None:
@@ -414,7 +457,10 @@ class _ErrorInfo:
     """What an HTTP error answer said, with the key masked."""
 
     status_code: int
+    said: str
+    """The server's message as it came, for classifying: never shown."""
     message: str
+    """The server's message with the key masked: what errors show."""
     param: str | None
     code: str | int | None
     body: object
@@ -422,11 +468,12 @@ class _ErrorInfo:
     @classmethod
     def of(cls, e: openai.APIStatusError, secret: SecretStr | None) -> _ErrorInfo:
         body = e.body
-        message = _server_message(body) or e.response.reason_phrase or e.message
+        said = _server_message(body) or e.response.reason_phrase or e.message
         code = body.get("code") if isinstance(body, dict) else None
         return cls(
             status_code=e.status_code,
-            message=_redact(message, secret),
+            said=said,
+            message=_redact(said, secret),
             param=e.param,
             code=code if isinstance(code, str | int) else None,
             body=_redact_body(body, secret),
@@ -455,9 +502,20 @@ def _server_message(body: object) -> str | None:
     return None
 
 
+_MASK = "**********"
+_WHOLE_KEY_BELOW = 8
+"""A key shorter than this is masked only where it stands as a whole token: masking every
+occurrence of one or two characters would garble the message and say what the key is."""
+
+
 def _redact(text: str, secret: SecretStr | None) -> str:
+    """``text`` with the key masked where it appears (as a whole token, for a short key)."""
     value = secret.get_secret_value() if secret is not None else ""
-    return text.replace(value, "**********") if value else text
+    if not value:
+        return text
+    if len(value) >= _WHOLE_KEY_BELOW:
+        return text.replace(value, _MASK)
+    return re.sub(rf"(?<![\w.~+/=-]){re.escape(value)}(?![\w.~+/=-])", _MASK, text)
 
 
 def _redact_body(body: object, secret: SecretStr | None) -> object:

@@ -1,19 +1,23 @@
 """What the server refused, remembered per endpoint and model for the life of the process.
 
-When the server answers 400 naming an optional parameter of the request (``param``), retrying
-once without it can succeed: :class:`LearnedLimits` records it, and later requests to the same
-model are built without it (the profile refined, the parameter stripped). A model found not to be
-served on ``/v1/responses`` is recorded too, and goes to ``/v1/chat/completions`` from then on.
+A 400 that names a limit of the model (:func:`ovh_responses.fitting.refusal.read_refusal`: a system
+prompt, a ``tool_choice`` mode, parallel calls, ``json_schema``, streamed structured output,
+reasoning options, tools, images) or an optional parameter it does not take is recorded by
+:class:`LearnedLimits`: later requests to the same model are built with the profile refined
+(adapted as the table would have done) and without the parameter. Tools and images, which no
+change can work around, are refused before sending from then on. A model found not to be served
+on ``/v1/responses`` is recorded too, and goes to ``/v1/chat/completions`` from then on.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
+from ovh_responses.errors import UnsupportedFeatureError
+from ovh_responses.fitting.refusal import CAPABILITIES, Limit, is_bad_value, read_refusal, uses
 from ovh_responses.fitting.request import Body, without_system
 from ovh_responses.memory import WARNED, remembered
 
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
 
     from ovh_responses.fitting.profiles import ModelProfile
 
-__all__ = ["LEARNED", "LearnedLimits", "strip_param"]
+__all__ = ["LEARNED", "LearnedLimits", "capability_error", "lesson", "strip_param"]
 
 _OPTIONAL = frozenset(
     {
@@ -35,13 +39,6 @@ _OPTIONAL = frozenset(
 """Parameters a request still makes sense without. Not here: model, input, tools, text.format,
 stream, store, max_output_tokens: dropping them would change what the answer is (or what it
 costs)."""
-
-_BAD_VALUE = re.compile(
-    r"must be|between|at least|at most|greater than|less than|out of range|invalid value",
-    re.IGNORECASE,
-)
-"""A 400 complaining about a parameter's value (not about the parameter itself): nothing to
-learn, the caller must fix the value."""
 
 
 def _top_param(param: str) -> str:
@@ -79,17 +76,15 @@ def _present(data: Body, name: str) -> bool:
     return name in data
 
 
-def _streams_json_schema(data: Body) -> bool:
-    fmt = (data.get("text") or {}).get("format") or {}
-    return bool(data.get("stream")) and fmt.get("type") == "json_schema"
-
-
 _REFINES: Mapping[str, Mapping[str, object]] = {
     "instructions": {"accepts_system_prompt": False},
     "tool_choice": {"tool_choice_modes": "auto_only"},
     "parallel_tool_calls": {"parallel_tool_calls": False},
     "reasoning": {"reasoning": None},
     "structured_streaming": {"structured_streaming": False},
+    "json_schema": {"json_schema": False},
+    "tools": {"tool_calling": False},
+    "images": {"vision": False},
 }
 
 
@@ -102,6 +97,10 @@ _LEARNED_DONE: Mapping[str, tuple[str, str]] = {
     "structured_streaming": (
         "structured_stream",
         "structured output is requested in one piece and delivered as a stream",
+    ),
+    "json_schema": (
+        "json_schema",
+        "structured output is requested through a function call or JSON mode and checked",
     ),
 }
 
@@ -118,22 +117,44 @@ def _learned_warning(base_url: str, model: str, name: str, message: str) -> None
     )
 
 
-def _learnable(body: ResponseCreateParams, param: str | None, message: str) -> str | None:
-    """What a 400 naming ``param`` teaches about the model, if a retry can avoid it."""
-    if not param or _BAD_VALUE.search(message):
+def lesson(body: ResponseCreateParams, param: str | None, message: str) -> str | None:
+    """What a 400 (``param``, ``message``) refusing ``body`` teaches about the model: one of
+    :data:`~ovh_responses.fitting.refusal.Limit`, an optional parameter the model does not take, or
+    ``None`` when it teaches nothing the library can act on."""
+    limit = read_refusal(cast("Body", body), param, message)
+    if limit is not None:
+        return limit
+    if not param or is_bad_value(message):
         return None
-    if _top_param(param) == "text" and _streams_json_schema(cast("Body", body)):
-        return "structured_streaming"
     return _top_param(param) if strip_param(body, param) is not None else None
+
+
+_CAPABILITY_FIXES: Mapping[str, str] = {
+    "tools": "cannot call tools here. Choose a model with function calling (see "
+    "list_models()), or send no tools",
+    "images": "does not read images here. Choose a vision model (see list_models()), or send "
+    "text only",
+}
+
+
+def capability_error(model: str, limit: Limit, said: str) -> UnsupportedFeatureError:
+    """The typed error for a capability the server refused ``model`` (``said``: the server's
+    words, or when it said them)."""
+    return UnsupportedFeatureError(
+        f"Model {model!r} {_CAPABILITY_FIXES[limit]}. The server refused it ({said}), so such "
+        "requests to this model are refused before sending from now on.",
+        param="tools" if limit == "tools" else "input",
+    )
 
 
 class LearnedLimits:
     """What the server refused, per (base URL, model), for the life of the process.
 
-    On a 400 whose ``param`` names an optional parameter of the request, call :meth:`learn`; if
-    it returns ``True`` retry once with the body rebuilt (:meth:`refine` the profile, adapt,
-    then :meth:`apply`). A model found not to be on ``/v1/responses`` is recorded with
-    :meth:`learn_route` and goes to ``/v1/chat/completions`` from then on.
+    On a 400 that names a limit or an optional parameter of the request, call :meth:`learn`;
+    if it returns ``True`` retry once with the body rebuilt (:meth:`refine` the profile, adapt,
+    then :meth:`apply`); :meth:`refuse_known` refuses a capability learned missing. A model
+    found not to be on ``/v1/responses`` is recorded with :meth:`learn_route` and goes to
+    ``/v1/chat/completions`` from then on.
     """
 
     def __init__(self) -> None:
@@ -155,7 +176,7 @@ class LearnedLimits:
         and 2`` is the caller's to fix). A body planned before another thread learned the same
         refusal still carries the parameter: retrying without it helps too (no second
         warning)."""
-        name = _learnable(body, param, message)
+        name = lesson(body, param, message)
         if name is None:
             return False
         with self._lock:
@@ -163,8 +184,20 @@ class LearnedLimits:
             if name in known:
                 return True
             known.add(name)
-        _learned_warning(base_url, model, name, message)
+        if name not in CAPABILITIES:
+            _learned_warning(base_url, model, name, message)
         return True
+
+    def refuse_known(
+        self, base_url: str, model: str, body: ResponseCreateParams, profile: ModelProfile
+    ) -> None:
+        """Raise :class:`UnsupportedFeatureError` if ``body`` uses a capability the server
+        refused for ``model`` at ``base_url`` earlier in this process (nothing is sent), unless
+        ``profile`` (with the user's override) says the model has it."""
+        allowed = {"tools": profile.tool_calling, "images": profile.vision}
+        for limit in sorted(CAPABILITIES & self.learned(base_url, model)):
+            if not allowed[limit] and uses(cast("Body", body), limit):
+                raise capability_error(model, limit, "earlier in this process")
 
     def learned(self, base_url: str, model: str) -> frozenset[str]:
         with self._lock:

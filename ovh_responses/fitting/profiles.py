@@ -34,8 +34,10 @@ __all__ = [
     "ModelInfo",
     "ModelProfile",
     "add_model_profile",
+    "forget_registered_profiles",
     "model_info",
     "profile_for",
+    "register_profile",
 ]
 
 DEFAULT_CONTEXT_WINDOW = 32768
@@ -118,23 +120,56 @@ FAMILIES: tuple[_Family, ...] = (
 )
 
 
+_REGISTERED: tuple[_Family, ...] = ()
+"""Replaced whole under the lock, read without it (a reference read is atomic)."""
+_REGISTERED_LOCK = threading.Lock()
+
+
+def register_profile(pattern: str, profile: ModelProfile | Mapping[str, Any]) -> None:
+    """Describe the models whose id matches ``pattern`` (a regular expression matched at the
+    start of the id, case-insensitive), for models the table does not know or describes
+    wrongly. ``profile`` is a whole :class:`ModelProfile` or some of its flags (the others
+    from :data:`DEFAULT_PROFILE`). Registered patterns win over the table; the latest
+    registration wins over earlier ones."""
+    whole = profile if isinstance(profile, ModelProfile) else _partial(pattern, profile)
+    global _REGISTERED
+    with _REGISTERED_LOCK:
+        _REGISTERED = (_Family(re.compile(pattern, re.IGNORECASE), whole), *_REGISTERED)
+
+
+def _partial(pattern: str, flags: Mapping[str, Any]) -> ModelProfile:
+    try:
+        return replace(DEFAULT_PROFILE, family=pattern, **dict(flags))
+    except TypeError as e:
+        names = ", ".join(f for f in ModelProfile.__dataclass_fields__ if f != "family")
+        raise ValueError(f"{e}; the flags of a model profile are {names}.") from e
+
+
+def forget_registered_profiles() -> None:
+    """Drop every profile given with :func:`register_profile`."""
+    global _REGISTERED
+    with _REGISTERED_LOCK:
+        _REGISTERED = ()
+
+
 _EXACT: dict[str, ModelProfile] = {}
 
 
 def add_model_profile(model: str, profile: ModelProfile) -> None:
     """Use ``profile`` for exactly the id ``model`` from now on in this process, before any
-    family: for models no built-in family describes, such as the local endpoint's test models
-    (``ovh_responses.testing`` adds those)."""
+    pattern or family: for models no built-in family describes, such as the local endpoint's
+    test models (``ovh_responses.testing`` adds those)."""
     _EXACT[model] = profile
 
 
 def profile_for(model: str) -> ModelProfile:
-    """The profile of ``model``'s family (virtual ids such as ``mistral@latest`` and unknown ids
-    get :data:`DEFAULT_PROFILE`)."""
+    """The profile of ``model``: an exact one (:func:`add_model_profile`), a registered one
+    (:func:`register_profile`), else its family's (virtual ids such as ``mistral@latest`` and
+    unknown ids get :data:`DEFAULT_PROFILE`)."""
     exact = _EXACT.get(model)
     if exact is not None:
         return exact
-    for family in FAMILIES:
+    for family in (*_REGISTERED, *FAMILIES):
         if family.pattern.match(model):
             return family.profile
     return DEFAULT_PROFILE

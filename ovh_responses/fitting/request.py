@@ -11,7 +11,6 @@ taken out of its carrier tool call, the required tool checked).
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ovh_responses.errors import (
     RequiredToolNotCalledError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
 )
 from ovh_responses.memory import WARNED
@@ -103,12 +101,13 @@ def adapt_request(
 ) -> tuple[ResponseCreateParams, Adaptation]:
     """``body`` made acceptable to a model with ``profile`` (the input is not modified).
 
-    Raises :class:`UnsupportedFeatureError` / :class:`UnsupportedContentError` for what cannot
-    be adapted (tools or images sent to a model without them) and, when ``strict``, for every
-    adaptation.
+    The profile is a prediction: it changes the request only in ways that keep its meaning,
+    and never refuses what the server might accept (tools and images are sent whatever it
+    says; the server decides). With ``strict``, each adaptation is refused with
+    :class:`UnsupportedFeatureError` instead.
     """
-    work = _Work(copy.deepcopy(cast("Body", body)), profile, strict)
-    _refuse_impossible(work)
+    # Each step replaces what it changes (never edits it in place): a shallow copy is enough.
+    work = _Work(dict(cast("Body", body)), profile, strict)
     _structured_output(work)
     _fold_system(work)
     _tool_choice(work)
@@ -116,30 +115,6 @@ def adapt_request(
     _reasoning(work)
     adaptation = Adaptation(changes=tuple(work.changes), **work.notes)
     return cast("ResponseCreateParams", work.body), adaptation
-
-
-def _refuse_impossible(work: _Work) -> None:
-    model, body, profile = work.model, work.body, work.profile
-    if body.get("tools") and not profile.tool_calling:
-        raise UnsupportedFeatureError(
-            f"Model {model!r} cannot call tools. Choose a model with function calling "
-            "(for example gpt-oss-120b or Mistral-Small-3.2-24B-Instruct-2506), or send no tools.",
-            param="tools",
-        )
-    if not profile.vision and _has_image(body.get("input")):
-        raise UnsupportedContentError(
-            f"Model {model!r} does not read images. Choose a vision model (for example "
-            "Mistral-Small-3.2-24B-Instruct-2506 or Qwen2.5-VL-72B-Instruct), or send text only.",
-            param="input",
-        )
-
-
-def _has_image(value: object) -> bool:
-    if isinstance(value, Mapping):
-        return value.get("type") == "input_image" or any(_has_image(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_image(v) for v in value)
-    return False
 
 
 def _messages(body: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -1,11 +1,12 @@
 """From the caller's body to what is sent, and the one retry a refusal may earn.
 
-:func:`plan_request` fits a ``/v1/responses`` body to its model (the profile, refined by what
-the server refused before: :mod:`ovh_responses.fitting.learned`) and picks the route.
+:func:`plan_request` fits a ``/v1/responses`` body to its model (:func:`model_profile`: the
+table, refined by what the server refused before, :mod:`ovh_responses.fitting.learned`, and
+the user's override over both, :mod:`ovh_responses.fitting.overrides`) and picks the route.
 :func:`attempt` / :func:`aattempt` send a plan and, when the server's refusal teaches something
-(a model that is not on ``/v1/responses``, an optional parameter it rejects), plan again from the
-caller's original body and send once more. The retry happens before anything of the answer has
-reached the caller, so no output is ever delivered twice.
+(a model that is not on ``/v1/responses``, a limit of the model, an optional parameter it
+rejects), plan again from the caller's original body and send once more. The retry happens
+before anything of the answer has reached the caller, so no output is ever delivered twice.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from ovh_responses.errors import (
     ContextOverflowError,
     ModelNotOnRouteError,
 )
-from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.learned import LEARNED, capability_error, lesson
+from ovh_responses.fitting.overrides import OVERRIDES
 from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.refusal import CAPABILITIES
 from ovh_responses.fitting.request import adapt_request, choose_route
 
 if TYPE_CHECKING:
@@ -29,10 +32,10 @@ if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams
 
     from ovh_responses.errors import APIError
-    from ovh_responses.fitting.profiles import Route
+    from ovh_responses.fitting.profiles import ModelProfile, Route
     from ovh_responses.fitting.request import Adaptation, RouteChoice
 
-__all__ = ["Plan", "aattempt", "attempt", "plan_request", "replan"]
+__all__ = ["Plan", "aattempt", "attempt", "model_profile", "plan_request", "replan"]
 
 T = TypeVar("T")
 
@@ -57,13 +60,22 @@ class Plan:
         return str(self.body["model"])
 
 
+def model_profile(base_url: str, model: str) -> ModelProfile:
+    """What is believed of ``model`` at ``base_url`` now: its family's profile (or a registered
+    one) with what the listing said, refined by what the server refused, and the user's
+    override over all of it."""
+    learned = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
+    return OVERRIDES.apply(base_url, model, learned)
+
+
 def plan_request(
     base_url: str, body: ResponseCreateParams, route: RouteChoice, strict: bool
 ) -> Plan:
     """``body`` fitted to its model at ``base_url`` (no network call: the profile comes from
     the model's family, what a listing said and what the server refused before)."""
     model = str(body["model"])
-    profile = LEARNED.refine(base_url, model, CATALOG.cached_profile(base_url, model))
+    profile = model_profile(base_url, model)
+    LEARNED.refuse_known(base_url, model, body, profile)
     fitted, notes = adapt_request(body, profile, strict=strict)
     # Strict mode sends what was asked: a learned refusal comes back as the server says it.
     sent = fitted if strict else LEARNED.apply(base_url, model, fitted)
@@ -79,16 +91,23 @@ def replan(
     strict: bool,
 ) -> Plan | None:
     """The plan to send after ``failed`` was refused with ``error``, or ``None`` when sending
-    again cannot help. What the refusal teaches is remembered for the model (one warning)."""
+    again cannot help. What the refusal teaches is remembered for the model (one warning); a
+    capability the model lacks (tools, images) raises :class:`UnsupportedFeatureError`."""
     if isinstance(error, ModelNotOnRouteError):
         if route != "auto" or failed.route != "responses":
             return None
         LEARNED.learn_route(base_url, failed.model)
-    elif _learnable(error, strict):
-        param = responses_param(error.param) if failed.route == "chat_completions" else error.param
-        if not LEARNED.learn(base_url, failed.model, param, failed.body, _said(error)):
-            return None
-    else:
+        return plan_request(base_url, body, route, strict)
+    if not _readable(error):
+        return None
+    param = responses_param(error.param) if failed.route == "chat_completions" else error.param
+    said = _said(error)
+    taught = lesson(failed.body, param, said)
+    if taught in CAPABILITIES:
+        LEARNED.learn(base_url, failed.model, param, failed.body, said)
+        raise capability_error(failed.model, taught, said) from error
+    # Strict mode never adapts: the refusal is the caller's to see.
+    if strict or not LEARNED.learn(base_url, failed.model, param, failed.body, said):
         return None
     return plan_request(base_url, body, route, strict)
 
@@ -99,15 +118,9 @@ def _said(error: APIError) -> str:
     return said if isinstance(said, str) and said else error.message
 
 
-def _learnable(error: APIError, strict: bool) -> bool:
-    """A 400 naming a parameter, when adaptations are allowed: maybe an optional parameter the
-    model does not take. A context overflow is the input's fault, not the parameter's."""
-    return (
-        not strict
-        and isinstance(error, BadRequestError)
-        and not isinstance(error, ContextOverflowError)
-        and error.param is not None
-    )
+def _readable(error: APIError) -> bool:
+    """A 400 that may name a limit of the model. A context overflow is the input's fault."""
+    return isinstance(error, BadRequestError) and not isinstance(error, ContextOverflowError)
 
 
 def attempt(

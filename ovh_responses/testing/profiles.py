@@ -28,9 +28,15 @@ def profile_of(spec: ModelSpec) -> ModelProfile:
         structured_streaming=spec.stream_structured,
         vision=spec.vision,
         reasoning=None if spec.reasoning == "none" else spec.reasoning,
-        route="responses" if "responses" in spec.routes else "chat_completions",
+        route="chat_completions" if _chat_completions_only(spec) else "responses",
         context_window=spec.context,
     )
+
+
+def _chat_completions_only(spec: ModelSpec) -> bool:
+    # an embedding model has no chat route: a chat request goes where any would, and the
+    # server's refusal says what the model is
+    return "responses" not in spec.routes and not spec.is_embedding
 
 
 def add_test_profiles() -> None:

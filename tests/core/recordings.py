@@ -43,6 +43,12 @@ OPENAI_JSON = ("openai_responses_model_simple_response_with_tool_call", "native_
 OPENAI_ERRORS = ("openai_responses_model_http_error",)
 VLLM_STREAMS = ("vllm_stream", "vllm_stream_tool")
 VLLM_JSON = ("vllm_plain",)
+VLLM_REFUSALS = (
+    "vllm_refusal_system_role",
+    "vllm_refusal_auto_tool_choice",
+    "vllm_refusal_image",
+)
+"""``{"route", "request", "status", "response"}``: a request vLLM refused, and its answer."""
 
 
 def all_recording_files() -> list[Path]:
@@ -57,6 +63,12 @@ def cassette(name: str) -> list[dict[str, Any]]:
     data = yaml.safe_load((RECORDINGS / "openai" / f"{name}.yaml").read_text())
     interactions: list[dict[str, Any]] = data["interactions"]
     return interactions
+
+
+def vllm_refusal(name: str) -> dict[str, Any]:
+    """The recorded exchange ``vllm/<name>.json`` (one of :data:`VLLM_REFUSALS`)."""
+    exchange: dict[str, Any] = json.loads((RECORDINGS / "vllm" / f"{name}.json").read_text())
+    return exchange
 
 
 def vllm_text(name: str) -> str:

@@ -3,6 +3,7 @@ results parsed from the SDK's own Response objects."""
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 import warnings
@@ -20,7 +21,6 @@ from ovh_responses.errors import (
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
     StructuredOutputError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
     translate,
 )
@@ -324,19 +324,40 @@ def test_reasoning_effort_none_on_a_toggle_model_switches_thinking_off():
     assert adapted["input"] == [{"type": "message", "role": "user", "content": "Hi\n\n/no_think"}]
 
 
-def test_tools_on_a_model_without_tool_calling_are_refused():
-    request = body(model_id("no-tools"), tools=[WEATHER])
-    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
-        adapt_request(request, profile_for("local-no-tools"))
-
-
-def test_images_on_a_text_model_are_refused_before_sending():
+@pytest.mark.parametrize("strict", [False, True])
+def test_tools_and_images_the_table_does_not_expect_are_sent_as_asked(strict: bool) -> None:
     content = [{"type": "input_text", "text": "What is this?"}, IMAGE]
-    request = body(model_id("text"), input=[{"role": "user", "content": content}])
-    with pytest.raises(UnsupportedContentError, match="does not read images"):
-        adapt_request(request, profile_for("local-chat"))
-    adapted, _ = adapt_request(request, profile_for("local-vision"))
+    request = body(model_id("text"), input=[{"role": "user", "content": content}], tools=[WEATHER])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        adapted, notes = adapt_request(request, profile_for("local-no-tools"), strict=strict)
+    assert adapted["tools"] == request["tools"]
     assert adapted["input"][0]["content"][1] == IMAGE
+    assert notes.changes == ()
+
+
+def test_adapting_leaves_the_callers_body_as_it_was() -> None:
+    request = body(
+        model_id("no-system"),
+        input=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}],
+        tools=[WEATHER],
+        tool_choice="required",
+        parallel_tool_calls=True,
+        reasoning={"effort": "low"},
+    )
+    before = copy.deepcopy(request)
+    profile = replace(
+        profile_for("local-chat"),
+        accepts_system_prompt=False,
+        tool_choice_modes="auto_only",
+        parallel_tool_calls=False,
+        reasoning=None,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OVHCompatibilityWarning)
+        adapted, _ = adapt_request(request, profile)
+    assert request == before
+    assert adapted != before
 
 
 # ----- streams ---------------------------------------------------------------------------------
@@ -477,7 +498,8 @@ def test_learned_limits_refine_the_profile():
         for param in ("instructions", "tool_choice", "reasoning.effort"):
             assert limits.learn(url, "m", param, request)
         assert limits.learn(url, "m", "text", streamed)
-        assert not limits.learn(url, "m", "text", body("m", text_format=PERSON_FORMAT))
+        assert limits.learn(url, "m", "text", body("m", text_format=PERSON_FORMAT))
+        assert not limits.learn(url, "m", "text", body("m", input="no format here"))
         limits.learn_route(url, "m")
     refined = limits.refine(url, "m", DEFAULT_PROFILE)
     assert refined == replace(
@@ -486,6 +508,7 @@ def test_learned_limits_refine_the_profile():
         tool_choice_modes="auto_only",
         reasoning=None,
         structured_streaming=False,
+        json_schema=False,
         route="chat_completions",
     )
     assert limits.refine("http://b/v1", "m", DEFAULT_PROFILE) is DEFAULT_PROFILE

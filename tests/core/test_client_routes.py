@@ -17,13 +17,13 @@ from ovh_responses.errors import (
     ModelNotOnRouteError,
     OVHCompatibilityWarning,
     RequiredToolNotCalledError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
 )
 from ovh_responses.fitting.learned import LEARNED
 from ovh_responses.fitting.profiles import CATALOG
 from ovh_responses.request import build_request
 from ovh_responses.testing import LocalEndpoint, ModelSpec
+from ovh_responses.testing.protocol.models import Refusal
 from ovh_responses.types import Delta, Done, TextDelta, ToolCallStart
 from ovh_responses.wire.structured import json_schema_format
 from ovh_responses.wire.tools import function_tool
@@ -228,16 +228,22 @@ def test_reasoning_options_are_dropped_for_a_model_without_them(
     assert len(endpoint.requests) == 1
 
 
-def test_what_cannot_be_adapted_is_refused_before_sending(
+def test_tools_and_images_are_sent_and_their_refusal_remembered(
     endpoint: LocalEndpoint, client: ResponsesClient
 ) -> None:
-    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
-        client.create(build_request(model="local-no-tools", input="hi", tools=[WEATHER]))
     image = {"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgo="}
     message = {"type": "message", "role": "user", "content": [image]}
-    with pytest.raises(UnsupportedContentError, match="does not read images"):
-        client.create(build_request(model="local-chat", input=[message]))  # type: ignore[list-item]
-    assert endpoint.requests == []
+    asks = [
+        ("cannot call tools", build_request(model="local-no-tools", input="hi", tools=[WEATHER])),
+        ("does not read images", build_request(model="local-chat", input=[message])),  # type: ignore[list-item]
+    ]
+    for match, request in asks:
+        endpoint.clear()
+        for _ in range(2):  # sent the first time, refused before sending the second
+            with pytest.raises(UnsupportedFeatureError, match=match) as info:
+                client.create(request)
+            assert "refused" in str(info.value)
+        assert len(endpoint.requests) == 1
 
 
 # ----- learned limits ---------------------------------------------------------------------------
@@ -449,3 +455,23 @@ async def test_listing_the_models_async(endpoint: LocalEndpoint, client: Respons
     listed = {m.id: m for m in await client.alist_models()}
     assert listed["local-small-context"].context_window == 128
     assert listed["local-chat-completions-only"].profile.route == "chat_completions"
+
+
+@pytest.mark.parametrize("param", [None, "input"])
+def test_a_refusal_the_library_cannot_read_reaches_the_caller_unchanged(
+    make_endpoint: Callable[..., LocalEndpoint], param: str | None
+) -> None:
+    said = "Something the template did not like happened."
+    spec = ModelSpec(
+        "acme-unreadable", 8192, system_prompt=False, refusals=(Refusal("system", said, param),)
+    )
+    server = make_endpoint(models=[spec])
+    client = ResponsesClient(base_url=server.base_url, max_retries=0)
+    request = build_request(model=spec.id, input="Hi", instructions="Be brief.")
+    with pytest.raises(BadRequestError) as info:
+        client.create(request)
+    assert type(info.value) is BadRequestError
+    assert isinstance(info.value.body, dict)
+    assert info.value.body["message"] == said
+    assert len(server.requests) == 1
+    assert LEARNED.learned(server.base_url, spec.id) == frozenset()

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from ovh_responses import errors
 from ovh_responses.client import ResponsesClient
 from ovh_responses.errors import retry_after_seconds
+from ovh_responses.fitting.profiles import DEFAULT_PROFILE
 from ovh_responses.request import build_request
 from ovh_responses.testing import (
     CutStreamFault,
@@ -363,3 +364,89 @@ def test_does_not_exist_means_an_unknown_model_only_when_it_names_a_model(
     error = errors.from_status_error(cause)
     assert type(error) is expected
     assert message in str(error)
+
+
+# ----- classified on what the server said, the key masked where it appears -----------------------
+
+
+def _status_error(body: dict[str, Any], status: int = 400) -> openai.APIStatusError:
+    import httpx2
+
+    request = httpx2.Request("POST", "http://127.0.0.1/v1/responses")
+    response = httpx2.Response(status, json={"error": body}, request=request)
+    return openai.BadRequestError(str(body.get("message")), response=response, body=body)
+
+
+def test_a_one_character_key_does_not_hide_a_context_overflow(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    ep = make_endpoint(api_key="a")
+    client = ResponsesClient(api_key="a", base_url=ep.base_url, max_retries=0)
+    with pytest.raises(errors.ContextOverflowError) as info:
+        client.create(ask(model="local-small-context", text=PROMPT * 20, max_output_tokens=16))
+    assert info.value.max_context == 128
+    assert "This model's maximum context length is 128 tokens" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {  # OpenAI: the code says it, the wording differs from vLLM's
+            "message": "Your input exceeds the context window of this model. Please adjust "
+            "your input and try again.",
+            "type": "invalid_request_error",
+            "param": "input",
+            "code": "context_length_exceeded",
+        },
+        {"message": "Prompt is too long for this model.", "param": None, "code": 400},
+        {
+            "message": "The decoder prompt (length 9000) is longer than the maximum model "
+            "length of 8192.",
+            "param": None,
+            "code": 400,
+        },
+    ],
+)
+@pytest.mark.parametrize("key", ["e", "t", "in"])
+def test_context_overflow_is_read_from_every_signal_whatever_the_key(
+    body: dict[str, Any], key: str
+) -> None:
+    error = errors.from_status_error(_status_error(body), secret=SecretStr(key))
+    assert type(error) is errors.ContextOverflowError
+    assert body["message"] in str(error)  # unchanged: the key is not a word of it
+
+
+@pytest.mark.parametrize(
+    ("key", "said", "shown"),
+    [
+        ("x", "Bearer x is not valid", "Bearer ********** is not valid"),
+        ("x", "max tokens exceeded", "max tokens exceeded"),
+        ("sk-0123456789", "bad key sk-0123456789abc", "bad key **********abc"),
+        ("sk-0123456789", "key='sk-0123456789'", "key='**********'"),
+    ],
+)
+def test_the_key_is_masked_where_it_appears_and_nowhere_else(
+    key: str, said: str, shown: str
+) -> None:
+    body = {"message": said, "type": "BadRequestError", "param": None, "code": 400}
+    error = errors.from_status_error(_status_error(body), secret=SecretStr(key))
+    assert error.message.endswith(shown)
+    assert error.body == {**body, "message": shown}
+
+
+def test_an_embedding_model_on_a_chat_route_says_so_and_teaches_nothing(
+    endpoint: LocalEndpoint,
+) -> None:
+    from ovh_responses.fitting.learned import LEARNED
+
+    LEARNED.clear()
+    client = ResponsesClient(base_url=endpoint.base_url, max_retries=0)
+    for _ in range(2):
+        with pytest.raises(errors.EmbeddingModelError, match="is an embedding model") as info:
+            client.create(ask(model="local-embedding"))
+        assert "route='auto'" not in str(info.value)
+        assert "OVHEmbeddings" in str(info.value)
+    assert [r.path for r in endpoint.requests] == ["/v1/responses", "/v1/responses"]
+    assert LEARNED.refine(endpoint.base_url, "local-embedding", DEFAULT_PROFILE).route == (
+        "responses"
+    )

@@ -216,3 +216,29 @@ def test_an_unreachable_endpoint_gives_the_family_profile_and_one_warning():
     with pytest.warns(OVHCompatibilityWarning, match="Could not list the models"):
         profile = catalog.profile(base_url, "gpt-oss-120b", sdk_fetch(base_url))
     assert profile == profile_for("gpt-oss-120b")
+
+
+def test_an_override_names_a_flag_that_does_not_exist() -> None:
+    from ovh_responses.fitting.overrides import override_profile
+
+    base = profile_for("local-chat")
+    assert override_profile(base, {"vision": True}).vision is True
+    assert override_profile(base, None) is base
+    with pytest.raises(ValueError, match=r"Unknown model profile flag\(s\) tools;.*tool_calling"):
+        override_profile(base, {"tools": False})
+
+
+def test_a_registered_profile_wins_over_the_table_and_can_be_forgotten() -> None:
+    from ovh_responses.fitting.profiles import forget_registered_profiles, register_profile
+
+    assert profile_for("Qwen2.5-VL-72B-Instruct").tool_calling is False
+    register_profile(r"qwen2\.5-vl", {"tool_calling": True})
+    try:
+        registered = profile_for("Qwen2.5-VL-72B-Instruct")
+        assert registered.tool_calling is True
+        assert registered.family == r"qwen2\.5-vl"
+        with pytest.raises(ValueError, match="the flags of a model profile are"):
+            register_profile("acme", {"tools": True})
+    finally:
+        forget_registered_profiles()
+    assert profile_for("Qwen2.5-VL-72B-Instruct").tool_calling is False

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import warnings
+from typing import TYPE_CHECKING, Any
 
+import httpx2
+import pytest
 from recordings import (
     OPENAI_ERRORS,
     OPENAI_JSON,
     OPENAI_STREAMS,
     VLLM_JSON,
+    VLLM_REFUSALS,
     VLLM_STREAMS,
     all_recording_files,
     cassette_bodies,
@@ -18,9 +22,14 @@ from recordings import (
     sdk_events,
     sdk_response,
     validated_response,
+    vllm_refusal,
     vllm_text,
 )
 
+from ovh_responses.client import ResponsesClient
+from ovh_responses.errors import OVHCompatibilityWarning, UnsupportedFeatureError
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.request import build_request
 from ovh_responses.types import Done, ReasoningDelta, Result, TextDelta, ToolCallStart, Usage
 from ovh_responses.wire.answer import parse_response
 from ovh_responses.wire.stream import iter_deltas
@@ -37,9 +46,16 @@ def streamed(text: str) -> tuple[list[Delta], Result]:
 
 
 def test_every_recording_is_covered_here() -> None:
-    covered = {*OPENAI_STREAMS, *OPENAI_JSON, *OPENAI_ERRORS, *VLLM_STREAMS, *VLLM_JSON}
+    covered = {
+        *OPENAI_STREAMS,
+        *OPENAI_JSON,
+        *OPENAI_ERRORS,
+        *VLLM_STREAMS,
+        *VLLM_JSON,
+        *VLLM_REFUSALS,
+    }
     files = all_recording_files()
-    assert len(files) == 9
+    assert len(files) == 12
     assert {f.stem for f in files} == covered
 
 
@@ -155,3 +171,77 @@ def test_vllm_stream_tool() -> None:
     assert call.parsed_arguments == {"tz": "UTC"}
     assert result.status == "completed"
     assert result.usage == Usage(30, 21, 51)
+
+
+# ----- vLLM's refusals, replayed to the client ---------------------------------------------------
+
+
+class Replay:
+    """An in-memory server answering each request with the next recorded answer."""
+
+    def __init__(self, *answers: tuple[int, str]) -> None:
+        self.answers = list(answers)
+        self.bodies: list[dict[str, Any]] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.bodies.append(json.loads(request.content))
+        status, body = self.answers.pop(0)
+        return httpx2.Response(status, content=body, headers={"content-type": "application/json"})
+
+    def client(self) -> ResponsesClient:
+        http = httpx2.Client(transport=httpx2.MockTransport(self))
+        return ResponsesClient(
+            base_url="http://recorded.invalid/v1", http_client=http, max_retries=0
+        )
+
+
+def test_vllms_system_role_refusal_is_learned_and_the_prompt_folded() -> None:
+    LEARNED.clear()
+    exchange = vllm_refusal("vllm_refusal_system_role")
+    assert exchange["response"]["error"]["param"] is None
+    replay = Replay(
+        (exchange["status"], json.dumps(exchange["response"])), (200, vllm_text("vllm_plain"))
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = replay.client().create(exchange["request"])
+    assert result.text == parse_response(sdk_response(vllm_text("vllm_plain"))).text
+    first, second = replay.bodies
+    assert first["input"][0]["role"] == "system"
+    assert second["input"] == [{"type": "message", "role": "user", "content": "Be brief.\n\nHello"}]
+    (warned,) = [w for w in caught if issubclass(w.category, OVHCompatibilityWarning)]
+    assert "System role not supported" in str(warned.message)
+    LEARNED.clear()
+
+
+def test_vllms_refusal_of_tools_without_a_tool_parser_raises_typed_then_before_sending() -> None:
+    LEARNED.clear()
+    exchange = vllm_refusal("vllm_refusal_auto_tool_choice")
+    chat_tool = exchange["request"]["tools"][0]["function"]
+    request = build_request(
+        model=exchange["request"]["model"],
+        input=exchange["request"]["messages"][0]["content"],
+        tools=[{"type": "function", "strict": False, **chat_tool}],
+    )
+    replay = Replay((exchange["status"], json.dumps(exchange["response"])))
+    client = replay.client()
+    for _ in range(2):
+        with pytest.raises(UnsupportedFeatureError, match="'ovh-tiny-chat' cannot call tools"):
+            client.create(request, route="chat_completions")
+    assert len(replay.bodies) == 1
+    assert replay.bodies[0]["tools"][0]["function"]["name"] == "get_weather"
+    LEARNED.clear()
+
+
+def test_vllms_refusal_of_an_image_raises_typed_then_before_sending() -> None:
+    LEARNED.clear()
+    exchange = vllm_refusal("vllm_refusal_image")
+    assert exchange["response"]["error"]["param"] is None
+    replay = Replay((exchange["status"], json.dumps(exchange["response"])))
+    client = replay.client()
+    with pytest.raises(UnsupportedFeatureError, match="'ovh-tiny-chat' does not read images"):
+        client.create(exchange["request"])
+    with pytest.raises(UnsupportedFeatureError, match="earlier in this process"):
+        client.create(exchange["request"])
+    assert len(replay.bodies) == 1
+    LEARNED.clear()

@@ -13,7 +13,7 @@ from langchain_core.tools import tool
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from langchain_ovh_responses import ChatOVHResponses
+from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError
 from langchain_ovh_responses._structured import response_format_text_format
 from ovh_responses.testing import LocalEndpoint
 
@@ -311,19 +311,23 @@ def test_a_tool_call_under_an_adapted_json_format_is_not_checked_as_json(
     assert [c["name"] for c in answer.tool_calls] == ["get_weather"]
 
 
-def test_a_profile_that_overstates_json_schema_support_still_gives_an_answer(
+def test_a_profile_given_by_the_user_is_their_word_and_the_servers_refusal_is_typed(
     endpoint: LocalEndpoint,
 ) -> None:
-    """The LangChain profile is overridden to claim structured output; the server refuses
-    json_schema for this model, and the request is adapted instead of failing with a 400."""
+    """A LangChain ``profile=`` the user gives is their word on the model: ``create_agent`` picks
+    the provider strategy from it, the json_schema format is sent as asked (no adaptation behind
+    the user's back), and the server's refusal comes back as a typed error naming the parameter,
+    after one request."""
     llm = _model(
         endpoint, "local-no-json-schema", profile={"structured_output": True, "tool_calling": True}
     )
     agent = create_agent(llm, [], response_format=Weather)  # auto: the provider strategy
-    out = agent.invoke({"messages": [("user", "In Paris it is 21 degrees.")]})
-    assert out["structured_response"] == Weather(city="Paris", temperature_c=21)
-    assert len(endpoint.bodies()) == 1
-    assert endpoint.last_body.get("text", {}).get("format", {}).get("type") != "json_schema"
+    sent_before = len(endpoint.bodies())
+    with pytest.raises(OVHBadRequestError, match="json_schema") as info:
+        agent.invoke({"messages": [("user", "In Paris it is 21 degrees.")]})
+    assert "'text'" in str(info.value)
+    assert len(endpoint.bodies()) == sent_before + 1
+    assert endpoint.last_body["text"]["format"]["type"] == "json_schema"
 
 
 @pytest.mark.parametrize("streaming", [False, True], ids=["invoke", "streamed"])

@@ -4,6 +4,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -11,14 +12,34 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
 from model_limits import ANN, NO_JSON_SCHEMA, PERSON_TEXT, Person, Warned
+from model_limits_catalog import (
+    LEARNED_CASES,
+    MORE_CAPABLE,
+    NO_SYSTEM_BY_TABLE_ONLY,
+    REFUSED_CAPABILITIES,
+    STRICTER,
+    check_combined,
+    check_learned,
+    check_more_capable,
+    check_refused_capability,
+    check_strict_refusal,
+    system_sent_as_is,
+)
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
+from langchain_ovh_responses._profile import langchain_profile
 from ovh_responses.errors import (
+    EmbeddingModelError,
     RequiredToolNotCalledError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
 )
-from ovh_responses.testing import LocalEndpoint
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.profiles import (
+    DEFAULT_PROFILE,
+    forget_registered_profiles,
+    register_profile,
+)
+from ovh_responses.testing import LocalEndpoint, ModelSpec
 
 
 @tool
@@ -176,15 +197,117 @@ def test_reasoning_options_are_dropped_for_a_model_without_them(endpoint: LocalE
     assert len(endpoint.requests) == 1
 
 
-def test_tools_and_images_a_model_lacks_are_refused_before_sending(
-    endpoint: LocalEndpoint,
+IMAGE = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+LOOK = [HumanMessage(content=[{"type": "text", "text": "What is this?"}, IMAGE])]  # type: ignore[list-item]
+
+
+def ask_tools(model: ChatOVHResponses) -> None:
+    answer = model.bind_tools([get_weather]).invoke("Use get_weather for Rome")
+    assert [c["name"] for c in answer.tool_calls] == ["get_weather"]
+
+
+def ask_image(model: ChatOVHResponses) -> None:
+    assert model.invoke(LOOK).content
+
+
+# ----- a platform stricter than the table: each refusal learned ----------------------------------
+
+
+def _system(model: ChatOVHResponses) -> None:
+    assert model.invoke(SYSTEM).content
+
+
+def _tool_choice(model: ChatOVHResponses) -> None:
+    bound = model.bind_tools([get_weather], tool_choice="required")
+    assert [c["name"] for c in bound.invoke("Use get_weather for Rome").tool_calls] == [
+        "get_weather"
+    ]
+
+
+def _parallel(model: ChatOVHResponses) -> None:
+    bound = model.bind_tools([get_weather, get_time], parallel_tool_calls=True)
+    assert len(bound.invoke("Use get_weather and get_time for Oslo").tool_calls) == 1
+
+
+def _structured(model: ChatOVHResponses) -> None:
+    assert model.with_structured_output(Person).invoke(PERSON_TEXT) == ANN
+
+
+def _structured_stream(model: ChatOVHResponses) -> None:
+    assert list(model.with_structured_output(Person).stream(PERSON_TEXT))[-1] == ANN
+
+
+def _reasoning(model: ChatOVHResponses) -> None:
+    assert model.bind(reasoning={"effort": "low"}).invoke("Hello").content
+
+
+# ----- the same, async --------------------------------------------------------------------------
+
+
+def _system_async(model: ChatOVHResponses) -> None:
+    assert asyncio.run(model.ainvoke(SYSTEM)).content
+
+
+def _structured_async(model: ChatOVHResponses) -> None:
+    assert asyncio.run(model.with_structured_output(Person).ainvoke(PERSON_TEXT)) == ANN
+
+
+def _structured_stream_async(model: ChatOVHResponses) -> None:
+    async def objects() -> list[Any]:
+        return [o async for o in model.with_structured_output(Person).astream(PERSON_TEXT)]
+
+    assert asyncio.run(objects())[-1] == ANN
+
+
+ASKS: dict[str, Callable[[ChatOVHResponses], None]] = {
+    "tools": ask_tools,
+    "images": ask_image,
+    "system": _system,
+    "system-alternate": _system,
+    "system-user-assistant": _system,
+    "tool_choice": _tool_choice,
+    "parallel_tool_calls": _parallel,
+    "json_schema": _structured,
+    "structured_streaming": _structured_stream,
+    "reasoning": _reasoning,
+    "system async": _system_async,
+    "json_schema async": _structured_async,
+    "structured_streaming async": _structured_stream_async,
+}
+
+
+def build(endpoint: LocalEndpoint, model: str, strict: bool) -> ChatOVHResponses:
+    return chat(endpoint, model, strict=strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_and_images_the_table_does_not_expect_just_work(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
 ) -> None:
-    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
-        chat(endpoint, "local-no-tools").bind_tools([get_weather]).invoke("weather in Rome")
-    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
-    with pytest.raises(UnsupportedContentError, match="does not read images"):
-        chat(endpoint, "local-chat").invoke([HumanMessage(content=[image])])  # type: ignore[list-item]
-    assert endpoint.requests == []
+    check_more_capable(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_or_images_the_server_refuses_raise_typed_then_before_sending(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
+) -> None:
+    check_refused_capability(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("limit", LEARNED_CASES)
+def test_a_stricter_platform_is_learned_from_its_refusal(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_learned(make_endpoint, build, ASKS, limit)
+
+
+@pytest.mark.parametrize("limit", list(STRICTER))
+def test_strict_sends_what_the_table_allows_and_raises_the_refusal_unchanged(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_strict_refusal(make_endpoint, build, ASKS, limit)
 
 
 # ----- learned limits ---------------------------------------------------------------------------
@@ -431,3 +554,88 @@ def test_profile_and_list_models(endpoint: LocalEndpoint) -> None:
 async def test_alist_models(endpoint: LocalEndpoint) -> None:
     listed = await chat(endpoint, "local-chat").alist_models()
     assert "local-no-system" in {m.id for m in listed}
+
+
+# ----- the user's word: overrides and LangChain's profile ----------------------------------------
+
+
+def test_an_override_wins_over_the_table(
+    endpoint: LocalEndpoint, make_endpoint: Callable[..., LocalEndpoint]
+) -> None:
+    server = make_endpoint(models=[NO_SYSTEM_BY_TABLE_ONLY, MORE_CAPABLE["tools"]])
+    model = chat(server, "local-no-system", model_profile={"accepts_system_prompt": True})
+    with Warned() as warned:
+        assert model.invoke(SYSTEM).content
+    assert warned.messages == []
+    assert system_sent_as_is(server)
+    tools = chat(server, "Qwen2.5-VL-72B-Instruct", model_profile={"tool_calling": True})
+    assert tools.profile is not None
+    assert tools.profile["tool_calling"] is True  # what create_agent reads
+    table = chat(endpoint, "Qwen2.5-VL-72B-Instruct").profile  # another endpoint: no override
+    assert table == {**tools.profile, "tool_calling": False, "tool_choice": False}
+
+
+def test_an_override_wins_over_what_was_learned(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    spec, says = REFUSED_CAPABILITIES["tools"]
+    server = make_endpoint(models=[spec])
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(chat(server, spec.id))
+    assert chat(server, spec.id).profile == {
+        **langchain_profile(spec.id),
+        "tool_calling": False,
+        "tool_choice": False,
+    }
+    trusting = chat(server, spec.id, model_profile={"tool_calling": True})
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(trusting)  # sent again, because the user said so; refused again
+    assert len(server.requests) == 2
+
+
+def test_a_langchain_profile_given_is_the_users_word(endpoint: LocalEndpoint) -> None:
+    given = {"structured_output": False, "tool_calling": True}
+    model = chat(endpoint, "local-chat", profile=given)
+    assert model.profile == given
+    with Warned() as warned:
+        assert model.with_structured_output(Person).invoke(PERSON_TEXT) == ANN
+    assert len(warned.messages) == 1
+    assert "does not enforce JSON schemas" in warned.messages[0]
+    assert endpoint.last_body["tool_choice"] == {"type": "function", "name": "Person"}
+
+
+def test_a_registered_profile_describes_models_the_table_does_not_know(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[ModelSpec("acme-new-7b", 8192, system_prompt=False)])
+    register_profile(r"acme-new-", {"accepts_system_prompt": False, "context_window": 8192})
+    try:
+        model = chat(server, "acme-new-7b")
+        assert model.profile is not None
+        assert model.profile["max_input_tokens"] == 8192
+        with Warned() as warned:
+            assert model.invoke(SYSTEM).content
+        assert len(server.requests) == 1  # folded before sending: no refusal to learn from
+        assert "does not accept system prompts" in warned.messages[0]
+    finally:
+        forget_registered_profiles()
+
+
+def test_an_embedding_model_used_for_chat_says_so(endpoint: LocalEndpoint) -> None:
+    with pytest.raises(EmbeddingModelError, match=r"is an embedding model.*OVHEmbeddings"):
+        chat(endpoint, "local-embedding").invoke("Hello")
+    assert LEARNED.refine(endpoint.base_url, "local-embedding", DEFAULT_PROFILE).route == (
+        "responses"
+    )
+
+
+def test_a_model_the_table_does_not_know_works_with_several_limits_at_once(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    def structured(model: ChatOVHResponses) -> None:
+        prompt = [SystemMessage("Answer with the facts."), HumanMessage(PERSON_TEXT)]
+        assert model.with_structured_output(Person).invoke(prompt) == ANN
+
+    check_combined(
+        make_endpoint, lambda ep, model: chat(ep, model, reasoning_effort="low"), structured
+    )

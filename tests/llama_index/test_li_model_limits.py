@@ -4,6 +4,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -12,14 +13,33 @@ from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock,
 from llama_index.core.prompts import ChatPromptTemplate, PromptTemplate
 from llama_index.core.tools import FunctionTool
 from model_limits import ANN, NO_JSON_SCHEMA, PERSON_TEXT, Person, Warned
+from model_limits_catalog import (
+    LEARNED_CASES,
+    MORE_CAPABLE,
+    NO_SYSTEM_BY_TABLE_ONLY,
+    REFUSED_CAPABILITIES,
+    STRICTER,
+    check_combined,
+    check_learned,
+    check_more_capable,
+    check_refused_capability,
+    check_strict_refusal,
+    system_sent_as_is,
+)
 
 from llama_index_ovh_responses import OVHResponses
 from ovh_responses.errors import (
     BadRequestError,
+    EmbeddingModelError,
     ModelNotOnRouteError,
     RequiredToolNotCalledError,
-    UnsupportedContentError,
     UnsupportedFeatureError,
+)
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.profiles import (
+    DEFAULT_PROFILE,
+    forget_registered_profiles,
+    register_profile,
 )
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 
@@ -199,21 +219,130 @@ def test_reasoning_options_are_dropped_for_a_model_without_them(endpoint: LocalE
     assert len(endpoint.requests) == 1
 
 
-def test_tools_and_images_a_model_lacks_are_refused_before_sending(
-    endpoint: LocalEndpoint,
-) -> None:
-    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
-        llm(endpoint, "local-no-tools").chat_with_tools([WEATHER], user_msg="weather in Rome")
-    image = ChatMessage(
+LOOK = [
+    ChatMessage(
         role="user",
         blocks=[
             TextBlock(text="What is this?"),
             ImageBlock(image=b"\x89PNG", image_mimetype="image/png"),
         ],
     )
-    with pytest.raises(UnsupportedContentError, match="does not read images"):
-        llm(endpoint, "local-chat").chat([image])
-    assert endpoint.requests == []
+]
+
+
+def ask_tools(model: OVHResponses) -> None:
+    answer = model.chat_with_tools([WEATHER], user_msg="Use get_weather for Rome")
+    calls = model.get_tool_calls_from_response(answer, error_on_no_tool_call=False)
+    assert [c.tool_name for c in calls] == ["get_weather"]
+
+
+def ask_image(model: OVHResponses) -> None:
+    assert model.chat(LOOK).message.content
+
+
+# ----- a platform stricter than the table: each refusal learned ----------------------------------
+
+
+def _system(model: OVHResponses) -> None:
+    assert model.chat(SYSTEM).message.content
+
+
+def _tool_choice(model: OVHResponses) -> None:
+    answer = model.chat_with_tools(
+        [WEATHER], user_msg="Use get_weather for Rome", tool_required=True
+    )
+    assert [c.tool_name for c in model.get_tool_calls_from_response(answer)] == ["get_weather"]
+
+
+def _parallel(model: OVHResponses) -> None:
+    answer = model.chat_with_tools(
+        [WEATHER, TIME],
+        user_msg="Use get_weather and get_time for Oslo",
+        allow_parallel_tool_calls=True,
+    )
+    assert len(model.get_tool_calls_from_response(answer)) == 1
+
+
+def _structured(model: OVHResponses) -> None:
+    assert model.structured_predict(Person, PROMPT, text=PERSON_TEXT) == ANN
+
+
+def _structured_stream(model: OVHResponses) -> None:
+    assert list(model.stream_structured_predict(Person, PROMPT, text=PERSON_TEXT))[-1] == ANN
+
+
+def _reasoning(model: OVHResponses) -> None:
+    assert model.complete("Hello", reasoning={"effort": "low"}).text
+
+
+# ----- the same, async --------------------------------------------------------------------------
+
+
+def _system_async(model: OVHResponses) -> None:
+    assert asyncio.run(model.achat(SYSTEM)).message.content
+
+
+def _structured_async(model: OVHResponses) -> None:
+    assert asyncio.run(model.astructured_predict(Person, PROMPT, text=PERSON_TEXT)) == ANN
+
+
+def _structured_stream_async(model: OVHResponses) -> None:
+    async def objects() -> list[Any]:
+        stream = await model.astream_structured_predict(Person, PROMPT, text=PERSON_TEXT)
+        return [o async for o in stream]
+
+    assert asyncio.run(objects())[-1] == ANN
+
+
+ASKS: dict[str, Callable[[OVHResponses], None]] = {
+    "tools": ask_tools,
+    "images": ask_image,
+    "system": _system,
+    "system-alternate": _system,
+    "system-user-assistant": _system,
+    "tool_choice": _tool_choice,
+    "parallel_tool_calls": _parallel,
+    "json_schema": _structured,
+    "structured_streaming": _structured_stream,
+    "reasoning": _reasoning,
+    "system async": _system_async,
+    "json_schema async": _structured_async,
+    "structured_streaming async": _structured_stream_async,
+}
+
+
+def build(endpoint: LocalEndpoint, model: str, strict: bool) -> OVHResponses:
+    return llm(endpoint, model, strict=strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_and_images_the_table_does_not_expect_just_work(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
+) -> None:
+    check_more_capable(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("capability", ["tools", "images"])
+def test_tools_or_images_the_server_refuses_raise_typed_then_before_sending(
+    make_endpoint: Callable[..., LocalEndpoint], capability: str, strict: bool
+) -> None:
+    check_refused_capability(make_endpoint, build, ASKS, capability, strict)
+
+
+@pytest.mark.parametrize("limit", LEARNED_CASES)
+def test_a_stricter_platform_is_learned_from_its_refusal(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_learned(make_endpoint, build, ASKS, limit)
+
+
+@pytest.mark.parametrize("limit", list(STRICTER))
+def test_strict_sends_what_the_table_allows_and_raises_the_refusal_unchanged(
+    make_endpoint: Callable[..., LocalEndpoint], limit: str
+) -> None:
+    check_strict_refusal(make_endpoint, build, ASKS, limit)
 
 
 def test_parameters_the_platform_may_ignore_are_dropped(endpoint: LocalEndpoint) -> None:
@@ -481,3 +610,82 @@ def test_metadata_and_list_models(make_endpoint: Callable[..., LocalEndpoint]) -
 async def test_alist_models(endpoint: LocalEndpoint) -> None:
     listed = {m.id: m for m in await llm(endpoint, "local-chat").alist_models()}
     assert listed[ROUTED].profile.route == "chat_completions"
+
+
+# ----- the user's word: overrides, and metadata following it ------------------------------------
+
+
+def test_an_override_wins_over_the_table(
+    endpoint: LocalEndpoint, make_endpoint: Callable[..., LocalEndpoint]
+) -> None:
+    server = make_endpoint(models=[NO_SYSTEM_BY_TABLE_ONLY, MORE_CAPABLE["tools"]])
+    model = llm(server, "local-no-system", model_profile={"accepts_system_prompt": True})
+    with Warned() as warned:
+        assert model.chat(SYSTEM).message.content
+    assert warned.messages == []
+    assert system_sent_as_is(server)
+    tools = llm(server, "Qwen2.5-VL-72B-Instruct", model_profile={"tool_calling": True})
+    assert tools.metadata.is_function_calling_model is True
+    ask_tools(tools)
+    table = llm(endpoint, "Qwen2.5-VL-72B-Instruct")  # another endpoint: no override
+    assert table.metadata.is_function_calling_model is False
+
+
+def test_metadata_follows_what_the_server_taught_and_the_override_wins(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    spec, says = REFUSED_CAPABILITIES["tools"]
+    server = make_endpoint(models=[spec])
+    model = llm(server, spec.id)
+    assert model.metadata.is_function_calling_model is True  # unknown id: assumed
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(model)
+    assert model.metadata.is_function_calling_model is False
+    trusting = llm(server, spec.id, model_profile={"tool_calling": True, "context_window": 4096})
+    assert trusting.metadata.is_function_calling_model is True
+    assert trusting.metadata.context_window == 4096
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(trusting)  # sent again, because the user said so; refused again
+    assert len(server.requests) == 2
+
+
+def test_a_registered_profile_describes_models_the_table_does_not_know(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[ModelSpec("acme-new-7b", 8192, system_prompt=False)])
+    register_profile(r"acme-new-", {"accepts_system_prompt": False, "context_window": 8192})
+    try:
+        model = llm(server, "acme-new-7b")
+        assert model.metadata.context_window == 8192
+        with Warned() as warned:
+            assert model.chat(SYSTEM).message.content
+        assert len(server.requests) == 1  # folded before sending: no refusal to learn from
+        assert "does not accept system prompts" in warned.messages[0]
+    finally:
+        forget_registered_profiles()
+
+
+def test_an_embedding_model_used_for_chat_says_so(endpoint: LocalEndpoint) -> None:
+    with pytest.raises(EmbeddingModelError, match=r"is an embedding model.*OVHEmbedding"):
+        llm(endpoint, "local-embedding").complete("Hello")
+    assert LEARNED.refine(endpoint.base_url, "local-embedding", DEFAULT_PROFILE).route == (
+        "responses"
+    )
+
+
+def test_a_model_the_table_does_not_know_works_with_several_limits_at_once(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    template = ChatPromptTemplate(
+        [
+            ChatMessage(role="system", content="Answer with the facts."),
+            ChatMessage(role="user", content="{text}"),
+        ]
+    )
+
+    def structured(model: OVHResponses) -> None:
+        assert model.structured_predict(Person, template, text=PERSON_TEXT) == ANN
+
+    check_combined(
+        make_endpoint, lambda ep, model: llm(ep, model, reasoning_effort="low"), structured
+    )

@@ -18,6 +18,7 @@ from ovh_responses.testing.protocol.rules import (
     find_model,
     input_tokens,
 )
+from ovh_responses.testing.protocol.worded import check_worded_images, check_worded_rules
 
 if TYPE_CHECKING:
     from ovh_responses.testing.protocol.models import ModelSpec
@@ -51,6 +52,7 @@ def read_chat_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> Chat
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise bad_request("Field required: messages (a non-empty list).", "messages")
+    check_worded_images(spec, messages)
     turns = [_turn(m, spec) for m in messages]
     choice, forced = _tool_choice(body.get("tool_choice"))
     output, schema = _response_format(body.get("response_format"))
@@ -69,6 +71,8 @@ def read_chat_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> Chat
     stream = body.get("stream") is True
     check_tool_choice(ask)
     has_system = any(t.role == "system" for t in turns)
+    parallel = body.get("parallel_tool_calls")
+    check_worded_rules(spec, ask, stream=stream, has_system=has_system, parallel=parallel)
     check_model_rules(spec, ask, stream=stream, has_system=has_system, route="chat")
     check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
     check_logprobs(spec, body, "chat")

@@ -21,23 +21,34 @@ ERROR_TYPES: dict[int, str] = {
 class EndpointError(Exception):
     """A request the local endpoint answers with an error status."""
 
-    def __init__(self, status: int, message: str, *, param: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.param = param
+        self.code = code
 
     def body(self) -> dict[str, Any]:
-        return error_body(self.status, self.message, self.param)
+        return error_body(self.status, self.message, self.param, self.code)
 
 
-def error_body(status: int, message: str, param: str | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, message: str, param: str | None = None, code: str | int | None = None
+) -> dict[str, Any]:
+    """vLLM's error body; ``code`` is the status unless the server has a code of its own."""
     return {
         "error": {
             "message": message,
             "type": ERROR_TYPES.get(status, "APIError"),
             "param": param,
-            "code": status,
+            "code": status if code is None else code,
         }
     }
 

@@ -12,6 +12,40 @@ from typing import Literal
 
 Route = Literal["responses", "chat", "embeddings"]
 ReasoningMode = Literal["none", "effort", "toggle"]
+Limit = Literal[
+    "system", "tools", "tool_choice", "parallel_tool_calls", "json_schema",
+    "structured_streaming", "reasoning", "images",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """How a model refuses one of its limits: the 400's ``message`` (``{model}`` is replaced by
+    the model id), ``param`` (``None`` sends ``null``) and ``code`` (the status when ``None``).
+    Without one, the endpoint uses its own wording with the ``param`` naming the field."""
+
+    limit: Limit
+    message: str
+    param: str | None = None
+    code: str | int | None = None
+    status: int = 400
+
+
+# Refusals in the words real vLLM deployments use (the chat template's own exceptions, the tool
+# parser's and guided decoding's errors), with ``param: null`` as vLLM sends them.
+VLLM_SYSTEM_ROLE = Refusal("system", "System role not supported")
+VLLM_ROLES_ALTERNATE = Refusal(
+    "system", "Conversation roles must alternate user/assistant/user/assistant/..."
+)
+VLLM_USER_ASSISTANT_ONLY = Refusal("system", "Only user and assistant roles are supported!")
+VLLM_NO_TOOL_PARSER = Refusal(
+    "tools",
+    '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+)
+VLLM_NOT_MULTIMODAL = Refusal("images", "{model} is not a multimodal model")
+VLLM_NO_GUIDED_JSON = Refusal(
+    "json_schema", "The provided JSON schema contains features not supported by xgrammar."
+)
 
 CHAT_ROUTES: frozenset[Route] = frozenset({"responses", "chat"})
 EMBEDDING_ROUTES: frozenset[Route] = frozenset({"embeddings"})
@@ -31,6 +65,7 @@ class ModelSpec:
     ``logprobs=False``: asking for token log probabilities is refused with 400 (``top_logprobs``,
     or an ``include`` of ``message.output_text.logprobs``; on chat completions ``top_logprobs``
     or ``logprobs: true``).
+    ``refusals``: the model's own wording for a limit it refuses (by default the endpoint's).
     ``qwen3_parser``: vLLM's ``qwen3`` reasoning parser leaves the blank line written after
     ``</think>`` in the answer (``"\\n\\n"`` before the text, ``"\\n"`` after the reasoning),
     except under a JSON format, whose grammar starts at ``{``.
@@ -52,6 +87,11 @@ class ModelSpec:
     qwen3_parser: bool = False
     dimensions: int = 0
     owned_by: str = "vllm"
+    refusals: tuple[Refusal, ...] = ()
+    """The wording of this model's refusals, per limit (see :class:`Refusal`)."""
+
+    def refusal(self, limit: Limit) -> Refusal | None:
+        return next((r for r in self.refusals if r.limit == limit), None)
 
     @property
     def is_embedding(self) -> bool:

@@ -19,6 +19,7 @@ from ovh_responses.testing.protocol.rules import (
     input_tokens,
     output_budget,
 )
+from ovh_responses.testing.protocol.worded import check_worded_images, check_worded_rules
 
 if TYPE_CHECKING:
     from ovh_responses.testing.protocol.models import ModelSpec
@@ -49,6 +50,7 @@ class ResponsesRequest:
 def read_responses_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> ResponsesRequest:
     spec = find_model(index, body, "responses")
     _check_platform_rules(body)
+    check_worded_images(spec, body.get("input"))
     max_tokens = check_sampling(body, "max_output_tokens")
     turns, has_system = _turns(body, spec)
     tools = _tools(body.get("tools"))
@@ -68,6 +70,8 @@ def read_responses_request(body: dict[str, Any], index: dict[str, ModelSpec]) ->
     )
     stream = body.get("stream") is True
     check_tool_choice(ask)
+    parallel = body.get("parallel_tool_calls")
+    check_worded_rules(spec, ask, stream=stream, has_system=has_system, parallel=parallel)
     check_model_rules(spec, ask, stream=stream, has_system=has_system)
     check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
     check_logprobs(spec, body)

@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 class LocalEndpoint:
     """A real HTTP server speaking AI Endpoints' protocol, for tests, demos and offline use.
 
-    ``with LocalEndpoint() as ep: OpenAI(base_url=ep.base_url, api_key="x")``. With ``api_key``,
-    requests without ``Authorization: Bearer <key>`` get 401 and a wrong key gets 403.
+    ``with LocalEndpoint() as ep: OpenAI(base_url=ep.base_url, api_key="x")``. ``models``: the
+    catalog to serve instead of the default one, which may disagree with the library's model
+    table; each :class:`ModelSpec` sets its limits and may word its refusals as a given
+    deployment does (``refusals=(VLLM_SYSTEM_ROLE,)``, see
+    ``ovh_responses.testing.protocol.models``).
+    With ``api_key``, requests without ``Authorization: Bearer <key>`` get 401 and a wrong key
+    gets 403.
     ``truncation_style="openai"`` ends streams cut by ``max_output_tokens`` with
     ``response.incomplete`` instead of vLLM's ``response.completed`` (status incomplete).
     Prompts sharing a prefix of 32 tokens or more with an earlier prompt to the same model report
