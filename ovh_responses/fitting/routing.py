@@ -109,7 +109,12 @@ def replan(
     # Strict mode never adapts: the refusal is the caller's to see.
     if strict or not LEARNED.learn(base_url, failed.model, param, failed.body, said):
         return None
-    return plan_request(base_url, body, route, strict)
+    again = plan_request(base_url, body, route, strict)
+    # The user's override can keep what the server refused: the same request again would only
+    # be refused again.
+    if again.route == failed.route and again.body == failed.body:
+        return None
+    return again
 
 
 def _said(error: APIError) -> str:
