@@ -22,6 +22,7 @@ from ovh_responses.client_embeddings import (
 from ovh_responses.errors import translate
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.stop import StreamIdentity
+from ovh_responses.stream import Event
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     import httpx2
-    from openai import AsyncOpenAI, Omit, OpenAI
+    from openai import AsyncOpenAI, Omit, OpenAI, RequestOptions
     from openai.types import CreateEmbeddingResponse, Model
     from openai.types.responses.response_create_params import ResponseCreateParams
     from pydantic import SecretStr
@@ -229,39 +230,25 @@ class ResponsesClient:
 
     def _answer(self, plan: Plan) -> Result:
         from ovh_responses.adapt_answer import finish_result
-        from ovh_responses.chat_fallback import result_from_completion
-        from ovh_responses.parse import parse_response
 
         client = self.openai_client()
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                completion = client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(completion)
-            else:
-                response = client.responses.create(**self._responses_arguments(plan, stream=False))
-                result = parse_response(response)
-        return finish_result(result, plan.notes)
+            answer = client.post(**self._request(plan))
+        return finish_result(_result_of(plan, answer), plan.notes)
 
     async def _aanswer(self, plan: Plan) -> Result:
         from ovh_responses.adapt_answer import finish_result
-        from ovh_responses.chat_fallback import result_from_completion
-        from ovh_responses.parse import parse_response
 
         client = self.async_openai_client()
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                completion = await client.chat.completions.create(**self._chat_arguments(plan))
-                result = result_from_completion(completion)
-            else:
-                response = await client.responses.create(
-                    **self._responses_arguments(plan, stream=False)
-                )
-                result = parse_response(response)
-        return finish_result(result, plan.notes)
+            answer = await client.post(**self._request(plan))
+        return finish_result(_result_of(plan, answer), plan.notes)
 
     def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
         """Send ``plan`` (a refusal raises here, before any delta); the deltas are read as the
         caller iterates."""
+        from openai import Stream
+
         from ovh_responses.adapt_answer import result_as_deltas
 
         if plan.notes.stream_as_single:
@@ -270,13 +257,14 @@ class ResponsesClient:
             return result_as_deltas(result)
         client = self.openai_client()
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                chunks = client.chat.completions.create(**self._chat_arguments(plan))
-                return _streams.chat_deltas(plan, chunks, identity, self._api_key)
-            events = client.responses.create(**self._responses_arguments(plan, stream=True))
-        return _streams.responses_deltas(plan, events, identity, self._api_key)
+            stream = client.post(**self._request(plan, stream_cls=Stream))
+        if plan.route == "chat_completions":
+            return _streams.chat_deltas(plan, stream, identity, self._api_key)
+        return _streams.responses_deltas(plan, stream, identity, self._api_key)
 
     async def _aopen(self, plan: Plan, identity: StreamIdentity) -> AsyncGenerator[Delta, None]:
+        from openai import AsyncStream
+
         from ovh_responses.adapt_answer import result_as_deltas
 
         if plan.notes.stream_as_single:
@@ -285,30 +273,52 @@ class ResponsesClient:
             return _streams.aiter_result(result_as_deltas(result))
         client = self.async_openai_client()
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                chunks = await client.chat.completions.create(**self._chat_arguments(plan))
-                return _streams.achat_deltas(plan, chunks, identity, self._api_key)
-            events = await client.responses.create(**self._responses_arguments(plan, stream=True))
-        return _streams.aresponses_deltas(plan, events, identity, self._api_key)
+            stream = await client.post(**self._request(plan, stream_cls=AsyncStream))
+        if plan.route == "chat_completions":
+            return _streams.achat_deltas(plan, stream, identity, self._api_key)
+        return _streams.aresponses_deltas(plan, stream, identity, self._api_key)
 
-    def _responses_arguments(self, plan: Plan, *, stream: bool) -> dict[str, Any]:
-        """The SDK's arguments for ``responses.create``: its named parameters, the rest of the
-        body as ``extra_body``."""
-        known = _sdk_parameter_names()
-        body = plan.body.items()
-        return {
-            **{k: v for k, v in body if k in known},
-            "stream": stream,
-            "extra_body": {k: v for k, v in body if k not in known and k != "stream"} or None,
-            "extra_headers": self._request_headers(),
+    def _request(self, plan: Plan, stream_cls: type[Any] | None = None) -> dict[str, Any]:
+        """The arguments of the SDK's ``post`` for ``plan``: our finished body sent as it is
+        (no per-call transform by the SDK), answers read as plain JSON on the Responses route
+        and as the SDK's objects on the chat-completions route; ``stream_cls`` (``Stream`` or
+        ``AsyncStream``) for a streamed answer."""
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+        stream = stream_cls is not None
+        cast_to: type[Any] = object
+        item: type[Any] = Event
+        if plan.route == "chat_completions":
+            path, body = _CHAT_PATH, self._chat_body(plan)
+            cast_to, item = ChatCompletion, ChatCompletionChunk
+        else:
+            path, body = _RESPONSES_PATH, _responses_body(plan, stream=stream)
+        request: dict[str, Any] = {
+            "path": path,
+            "body": body,
+            "cast_to": cast_to,
+            "options": self._options,
         }
+        if stream_cls is not None:
+            request |= {"stream": True, "stream_cls": stream_cls[item]}
+        return request
 
-    def _chat_arguments(self, plan: Plan) -> dict[str, Any]:
-        """The SDK's arguments for ``chat.completions.create`` (``store`` is never sent there)."""
+    @functools.cached_property
+    def _options(self) -> RequestOptions:
+        """The SDK's options for every request of this client, made once: its bearer
+        authentication, removed on the anonymous tier."""
+        options: RequestOptions = {"security": {"bearer_auth": True}}
+        headers = self._request_headers()
+        if headers is not None:
+            options["headers"] = headers
+        return options
+
+    @staticmethod
+    def _chat_body(plan: Plan) -> dict[str, Any]:
+        """The chat-completions body (``store`` is never sent there)."""
         from ovh_responses.chat_fallback import to_chat_request
 
-        chat = to_chat_request(plan.body, strict=plan.strict)
-        return {**chat, "extra_headers": self._request_headers()}
+        return dict(to_chat_request(plan.body, strict=plan.strict))
 
     # ----- /v1/embeddings ----------------------------------------------------------------------
 
@@ -318,12 +328,14 @@ class ResponsesClient:
         """One vector per text, in order, asked for ``batch_size`` texts at a time."""
 
         def send(batch: list[str]) -> CreateEmbeddingResponse:
+            from openai.types import CreateEmbeddingResponse
+
             with self._translate({"model": model}):
-                return self.openai_client().embeddings.create(
-                    model=model,
-                    input=batch,
-                    encoding_format="float",
-                    extra_headers=self._request_headers(),
+                return self.openai_client().post(
+                    _EMBEDDINGS_PATH,
+                    body=_embeddings_body(model, batch),
+                    cast_to=CreateEmbeddingResponse,
+                    options=self._options,
                 )
 
         return embed_batches(texts, batch_size, send)
@@ -332,12 +344,14 @@ class ResponsesClient:
         self, model: str, texts: Sequence[str], *, batch_size: int = DEFAULT_EMBED_BATCH_SIZE
     ) -> list[list[float]]:
         async def send(batch: list[str]) -> CreateEmbeddingResponse:
+            from openai.types import CreateEmbeddingResponse
+
             with self._translate({"model": model}):
-                return await self.async_openai_client().embeddings.create(
-                    model=model,
-                    input=batch,
-                    encoding_format="float",
-                    extra_headers=self._request_headers(),
+                return await self.async_openai_client().post(
+                    _EMBEDDINGS_PATH,
+                    body=_embeddings_body(model, batch),
+                    cast_to=CreateEmbeddingResponse,
+                    options=self._options,
                 )
 
         return await aembed_batches(texts, batch_size, send)
@@ -383,9 +397,34 @@ class ResponsesClient:
         await self._clients.aclose()
 
 
-@functools.cache
-def _sdk_parameter_names() -> frozenset[str]:
-    from openai.types.responses.response_create_params import ResponseCreateParamsBase
+_RESPONSES_PATH = "/responses"
+_CHAT_PATH = "/chat/completions"
+_EMBEDDINGS_PATH = "/embeddings"
 
-    keys = ResponseCreateParamsBase.__required_keys__ | ResponseCreateParamsBase.__optional_keys__
-    return frozenset(keys) - {"stream"}
+
+def _responses_body(plan: Plan, *, stream: bool) -> dict[str, Any]:
+    """The finished body, sent as it is (no SDK transform: it is wire-ready JSON)."""
+    return {**plan.body, "stream": stream}
+
+
+def _embeddings_body(model: str, batch: list[str]) -> dict[str, Any]:
+    return {"model": model, "input": batch, "encoding_format": "float"}
+
+
+def _result_of(plan: Plan, answer: object) -> Result:
+    """The result of a plain answer: the chat completion the SDK built, or the JSON of
+    ``/v1/responses`` parsed here."""
+    from openai.types.chat import ChatCompletion
+
+    from ovh_responses.chat_fallback import result_from_completion
+    from ovh_responses.errors import APIError
+    from ovh_responses.parse import parse_response_json
+
+    if plan.route == "chat_completions" and isinstance(answer, ChatCompletion):
+        return result_from_completion(answer)
+    if not isinstance(answer, dict):
+        raise APIError(
+            f"The server answered model {plan.model!r} with something other than a JSON "
+            "object; check the base URL (it must end in /v1)."
+        )
+    return parse_response_json(answer)
