@@ -135,6 +135,11 @@ def _raw(base_url: str, http: dict[str, Any], text_input: bool) -> Calls:
     )
 
 
+def _http(http: dict[str, Any], async_name: str) -> dict[str, Any]:
+    """An adapter's HTTP client arguments (``async_name``: its name for the async one)."""
+    return {"http_client": http.get("sync"), async_name: http.get("async")}
+
+
 def build(name: str, base_url: str, http: dict[str, Any] | None = None) -> Calls:
     """The calls of adapter ``name``; ``http``: its sync and async HTTP clients, if given."""
     http = http or {}
@@ -145,8 +150,7 @@ def build(name: str, base_url: str, http: dict[str, Any] | None = None) -> Calls
             model=MODEL,
             base_url=base_url,
             api_key=KEY,
-            http_client=http.get("sync"),
-            http_async_client=http.get("async"),
+            **_http(http, "http_async_client"),
         )
         return _langchain(model)
     if name == "ours-llamaindex":
@@ -156,8 +160,7 @@ def build(name: str, base_url: str, http: dict[str, Any] | None = None) -> Calls
             model=MODEL,
             api_base=base_url,
             api_key=KEY,
-            http_client=http.get("sync"),
-            async_http_client=http.get("async"),
+            **_http(http, "async_http_client"),
         )
         return _llamaindex(llm)
     if name == "chatopenai":
@@ -169,8 +172,7 @@ def build(name: str, base_url: str, http: dict[str, Any] | None = None) -> Calls
             api_key=KEY,
             use_responses_api=True,
             store=False,
-            http_client=http.get("sync"),
-            http_async_client=http.get("async"),
+            **_http(http, "http_async_client"),
         )
         return _langchain(chat)
     if name == "openairesponses":
@@ -183,8 +185,7 @@ def build(name: str, base_url: str, http: dict[str, Any] | None = None) -> Calls
             api_key=KEY,
             store=False,
             context_window=CONTEXT,
-            http_client=http.get("sync"),
-            async_http_client=http.get("async"),
+            **_http(http, "async_http_client"),
         )
         return _llamaindex(llm)
     return _raw(base_url, http, text_input=name.startswith("raw-sdk-text"))
