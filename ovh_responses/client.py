@@ -22,7 +22,6 @@ from ovh_responses.client_embeddings import (
 from ovh_responses.errors import translate
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.stop import StreamIdentity
-from ovh_responses.stream import Event
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -286,8 +285,9 @@ class ResponsesClient:
         from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
         stream = stream_cls is not None
+        # object: the SDK hands the JSON over as it is, building nothing per event
         cast_to: type[Any] = object
-        item: type[Any] = Event
+        item: type[Any] = object
         if plan.route == "chat_completions":
             path, body = _CHAT_PATH, self._chat_body(plan)
             cast_to, item = ChatCompletion, ChatCompletionChunk
