@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from ovh_responses import _streams
+from ovh_responses import _streams, events
 from ovh_responses._pools import OpenAIClients
 from ovh_responses.client_embeddings import (
     DEFAULT_EMBED_BATCH_SIZE,
@@ -22,6 +22,7 @@ from ovh_responses.client_embeddings import (
 from ovh_responses.errors import translate
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.stop import StreamIdentity
+from ovh_responses.types import Done
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -156,10 +157,11 @@ class ResponsesClient:
         ``"responses"`` or ``"chat_completions"``. With ``stop``, the answer is streamed and
         cut at the first stop sequence, as :meth:`stream` does."""
         from ovh_responses.routing import attempt
-        from ovh_responses.types import Done
 
         if not [s for s in stop or () if s]:
-            return attempt(self.base_url, body, route, strict, self._answer)
+            with events.call(str(body["model"]), stream=False) as call:
+                result = call.result = attempt(self.base_url, body, route, strict, self._answer)
+            return result
         streamed = {**body, "stream": True}
         for delta in self.stream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
             if isinstance(delta, Done):
@@ -175,10 +177,13 @@ class ResponsesClient:
         stop: Sequence[str] | None = None,
     ) -> Result:
         from ovh_responses.routing import aattempt
-        from ovh_responses.types import Done
 
         if not [s for s in stop or () if s]:
-            return await aattempt(self.base_url, body, route, strict, self._aanswer)
+            with events.call(str(body["model"]), stream=False) as call:
+                result = call.result = await aattempt(
+                    self.base_url, body, route, strict, self._aanswer
+                )
+            return result
         streamed = {**body, "stream": True}
         async for delta in self.astream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
             if isinstance(delta, Done):
@@ -206,7 +211,13 @@ class ResponsesClient:
 
         identity = StreamIdentity(model=str(body["model"]))
         send = functools.partial(self._open, identity=identity)
-        yield from _streams.cut(attempt(self.base_url, body, route, strict, send), stop, identity)
+        with events.call(identity.model, stream=True) as call:
+            delta: Delta | None = None
+            for delta in _streams.cut(
+                attempt(self.base_url, body, route, strict, send), stop, identity
+            ):
+                yield delta
+            call.result = delta.result if isinstance(delta, Done) else None
 
     async def astream(
         self,
@@ -222,25 +233,30 @@ class ResponsesClient:
 
         identity = StreamIdentity(model=str(body["model"]))
         send = functools.partial(self._aopen, identity=identity)
-        deltas = await aattempt(self.base_url, body, route, strict, send)
-        async with aclosing(_streams.acut(deltas, stop, identity)) as kept:
-            async for delta in kept:
-                yield delta
+        with events.call(identity.model, stream=True) as call:
+            delta: Delta | None = None
+            deltas = await aattempt(self.base_url, body, route, strict, send)
+            async with aclosing(_streams.acut(deltas, stop, identity)) as kept:
+                async for delta in kept:
+                    yield delta
+            call.result = delta.result if isinstance(delta, Done) else None
 
     def _answer(self, plan: Plan) -> Result:
         from ovh_responses.adapt_answer import finish_result
 
         client = self.openai_client()
+        request = self._request(plan)
         with self._translate(plan.body):
-            answer = client.post(**self._request(plan))
+            answer = client.post(**request)
         return finish_result(_result_of(plan, answer), plan.notes)
 
     async def _aanswer(self, plan: Plan) -> Result:
         from ovh_responses.adapt_answer import finish_result
 
         client = self.async_openai_client()
+        request = self._request(plan)
         with self._translate(plan.body):
-            answer = await client.post(**self._request(plan))
+            answer = await client.post(**request)
         return finish_result(_result_of(plan, answer), plan.notes)
 
     def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
@@ -255,8 +271,9 @@ class ResponsesClient:
             identity.id, identity.model = result.id, result.model
             return result_as_deltas(result)
         client = self.openai_client()
+        request = self._request(plan, stream_cls=Stream)
         with self._translate(plan.body):
-            stream = client.post(**self._request(plan, stream_cls=Stream))
+            stream = client.post(**request)
         if plan.route == "chat_completions":
             return _streams.chat_deltas(plan, stream, identity, self._api_key)
         return _streams.responses_deltas(plan, stream, identity, self._api_key)
@@ -271,8 +288,9 @@ class ResponsesClient:
             identity.id, identity.model = result.id, result.model
             return _streams.aiter_result(result_as_deltas(result))
         client = self.async_openai_client()
+        request = self._request(plan, stream_cls=AsyncStream)
         with self._translate(plan.body):
-            stream = await client.post(**self._request(plan, stream_cls=AsyncStream))
+            stream = await client.post(**request)
         if plan.route == "chat_completions":
             return _streams.achat_deltas(plan, stream, identity, self._api_key)
         return _streams.aresponses_deltas(plan, stream, identity, self._api_key)
@@ -281,7 +299,7 @@ class ResponsesClient:
         """The arguments of the SDK's ``post`` for ``plan``: our finished body sent as it is
         (no per-call transform by the SDK), answers read as plain JSON on the Responses route
         and as the SDK's objects on the chat-completions route; ``stream_cls`` (``Stream`` or
-        ``AsyncStream``) for a streamed answer."""
+        ``AsyncStream``) for a streamed answer. The request is reported as sent."""
         from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
         stream = stream_cls is not None
@@ -301,6 +319,7 @@ class ResponsesClient:
         }
         if stream_cls is not None:
             request |= {"stream": True, "stream_cls": stream_cls[item]}
+        events.sent(path, body)
         return request
 
     @functools.cached_property
@@ -328,33 +347,38 @@ class ResponsesClient:
         """One vector per text, in order, asked for ``batch_size`` texts at a time."""
 
         def send(batch: list[str]) -> CreateEmbeddingResponse:
-            from openai.types import CreateEmbeddingResponse
-
+            request = self._embed_request(model, batch)
             with self._translate({"model": model}):
-                return self.openai_client().post(
-                    _EMBEDDINGS_PATH,
-                    body=_embeddings_body(model, batch),
-                    cast_to=CreateEmbeddingResponse,
-                    options=self._options,
-                )
+                response: CreateEmbeddingResponse = self.openai_client().post(**request)
+            return response
 
-        return embed_batches(texts, batch_size, send)
+        with events.call(model, stream=False):
+            return embed_batches(texts, batch_size, send)
 
     async def aembed(
         self, model: str, texts: Sequence[str], *, batch_size: int = DEFAULT_EMBED_BATCH_SIZE
     ) -> list[list[float]]:
         async def send(batch: list[str]) -> CreateEmbeddingResponse:
-            from openai.types import CreateEmbeddingResponse
-
+            request = self._embed_request(model, batch)
             with self._translate({"model": model}):
-                return await self.async_openai_client().post(
-                    _EMBEDDINGS_PATH,
-                    body=_embeddings_body(model, batch),
-                    cast_to=CreateEmbeddingResponse,
-                    options=self._options,
-                )
+                response: CreateEmbeddingResponse = await self.async_openai_client().post(**request)
+            return response
 
-        return await aembed_batches(texts, batch_size, send)
+        with events.call(model, stream=False):
+            return await aembed_batches(texts, batch_size, send)
+
+    def _embed_request(self, model: str, batch: list[str]) -> dict[str, Any]:
+        """The arguments of the SDK's ``post`` for one batch of texts (reported as sent)."""
+        from openai.types import CreateEmbeddingResponse
+
+        body = {"model": model, "input": batch, "encoding_format": "float"}
+        events.sent(_EMBEDDINGS_PATH, body)
+        return {
+            "path": _EMBEDDINGS_PATH,
+            "body": body,
+            "cast_to": CreateEmbeddingResponse,
+            "options": self._options,
+        }
 
     # ----- /v1/models --------------------------------------------------------------------------
 
@@ -405,10 +429,6 @@ _EMBEDDINGS_PATH = "/embeddings"
 def _responses_body(plan: Plan, *, stream: bool) -> dict[str, Any]:
     """The finished body, sent as it is (no SDK transform: it is wire-ready JSON)."""
     return {**plan.body, "stream": stream}
-
-
-def _embeddings_body(model: str, batch: list[str]) -> dict[str, Any]:
-    return {"model": model, "input": batch, "encoding_format": "float"}
 
 
 def _result_of(plan: Plan, answer: object) -> Result:
