@@ -10,6 +10,7 @@ ever delivered twice.
 from __future__ import annotations
 
 import functools
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from ovh_responses import _streams, events
@@ -158,7 +159,7 @@ class ResponsesClient:
         cut at the first stop sequence, as :meth:`stream` does."""
         from ovh_responses.routing import attempt
 
-        if not [s for s in stop or () if s]:
+        if not _stops(stop):
             with events.call(str(body["model"]), stream=False) as call:
                 result = call.result = attempt(self.base_url, body, route, strict, self._answer)
             return result
@@ -178,7 +179,7 @@ class ResponsesClient:
     ) -> Result:
         from ovh_responses.routing import aattempt
 
-        if not [s for s in stop or () if s]:
+        if not _stops(stop):
             with events.call(str(body["model"]), stream=False) as call:
                 result = call.result = await aattempt(
                     self.base_url, body, route, strict, self._aanswer
@@ -213,10 +214,12 @@ class ResponsesClient:
         send = functools.partial(self._open, identity=identity)
         with events.call(identity.model, stream=True) as call:
             delta: Delta | None = None
-            for delta in _streams.cut(
-                attempt(self.base_url, body, route, strict, send), stop, identity
-            ):
-                yield delta
+            deltas = attempt(self.base_url, body, route, strict, send)
+            if _stops(stop):
+                deltas = _streams.cut(deltas, stop, identity)
+            with closing(deltas):  # leaving the loop early closes the connection
+                for delta in deltas:
+                    yield delta
             call.result = delta.result if isinstance(delta, Done) else None
 
     async def astream(
@@ -236,7 +239,9 @@ class ResponsesClient:
         with events.call(identity.model, stream=True) as call:
             delta: Delta | None = None
             deltas = await aattempt(self.base_url, body, route, strict, send)
-            async with aclosing(_streams.acut(deltas, stop, identity)) as kept:
+            if _stops(stop):
+                deltas = _streams.acut(deltas, stop, identity)
+            async with aclosing(deltas) as kept:
                 async for delta in kept:
                     yield delta
             call.result = delta.result if isinstance(delta, Done) else None
@@ -429,6 +434,11 @@ _EMBEDDINGS_PATH = "/embeddings"
 def _responses_body(plan: Plan, *, stream: bool) -> dict[str, Any]:
     """The finished body, sent as it is (no SDK transform: it is wire-ready JSON)."""
     return {**plan.body, "stream": stream}
+
+
+def _stops(stop: Sequence[str] | None) -> bool:
+    """Whether ``stop`` holds a stop sequence (without one, deltas are not filtered)."""
+    return any(stop or ())
 
 
 def _result_of(plan: Plan, answer: object) -> Result:
