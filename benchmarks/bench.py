@@ -39,6 +39,8 @@ ADAPTERS: dict[str, tuple[str, str, str]] = {
     "chatopenai": ("official", "langchain_openai", "ChatOpenAI responses mode"),
     "openairesponses": ("official", "llama_index.llms.openai", "llama-index OpenAIResponses"),
     "raw-sdk-official-env": ("official", "openai", "openai SDK, official env"),
+    "raw-sdk-text-ours-env": ("ours", "openai", "openai SDK, string input, ours env"),
+    "raw-sdk-text-official-env": ("official", "openai", "openai SDK, string input, official env"),
 }
 # (ours, baseline) pairs reported as ratios
 RATIOS = [
@@ -48,6 +50,8 @@ RATIOS = [
     ("ours-llamaindex", "raw-sdk-ours-env"),
     ("chatopenai", "raw-sdk-official-env"),
     ("openairesponses", "raw-sdk-official-env"),
+    ("ours-langchain", "raw-sdk-text-ours-env"),
+    ("ours-llamaindex", "raw-sdk-text-ours-env"),
 ]
 PACKAGES = ["openai", "langchain-core", "llama-index-core", "langchain-openai"]
 PACKAGES += ["llama-index-llms-openai", "ovh-responses"]
@@ -61,9 +65,22 @@ class Calls:
     invoke: Callable[[], object]
     stream: Callable[[], object]
     ainvoke: Callable[[], Awaitable[object]]
+    first_delta: Callable[[], object]
+
+
+# The client-only mode: every adapter's HTTP client answers from memory with bytes captured from
+# the local endpoint, so that only client-side work is timed (on a 2-core machine the local
+# endpoint's own CPU share hides client differences).
+LONG_STREAM_DELTAS = 2000
+CONCURRENT = 200
 
 
 # ----- adapters (imports inside: each environment has only some of them) -----------------------
+
+
+def _first(iterator: Any) -> None:
+    next(iter(iterator))
+    iterator.close()
 
 
 def _langchain(model: Any) -> Calls:
@@ -71,7 +88,12 @@ def _langchain(model: Any) -> Calls:
         for _ in model.stream(PROMPT):
             pass
 
-    return Calls(lambda: model.invoke(PROMPT), stream, lambda: model.ainvoke(PROMPT))
+    return Calls(
+        lambda: model.invoke(PROMPT),
+        stream,
+        lambda: model.ainvoke(PROMPT),
+        lambda: _first(model.stream(PROMPT)),
+    )
 
 
 def _llamaindex(llm: Any) -> Calls:
@@ -83,17 +105,23 @@ def _llamaindex(llm: Any) -> Calls:
         for _ in llm.stream_chat(messages):
             pass
 
-    return Calls(lambda: llm.chat(messages), stream, lambda: llm.achat(messages))
+    return Calls(
+        lambda: llm.chat(messages),
+        stream,
+        lambda: llm.achat(messages),
+        lambda: _first(llm.stream_chat(messages)),
+    )
 
 
-def _raw(base_url: str) -> Calls:
+def _raw(base_url: str, http: dict[str, Any], text_input: bool) -> Calls:
     from openai import AsyncOpenAI, OpenAI
 
-    client = OpenAI(base_url=base_url, api_key=KEY)
-    aclient = AsyncOpenAI(base_url=base_url, api_key=KEY)
+    client = OpenAI(base_url=base_url, api_key=KEY, http_client=http.get("sync"))
+    aclient = AsyncOpenAI(base_url=base_url, api_key=KEY, http_client=http.get("async"))
     # one user message, as the adapters send it: the SDK's per-call work grows with the input's
     # shape (a bare string is cheaper to prepare than a list of message items)
-    body: dict[str, Any] = {"model": MODEL, "input": [USER_MESSAGE], "store": False}
+    prompt: Any = PROMPT if text_input else [USER_MESSAGE]
+    body: dict[str, Any] = {"model": MODEL, "input": prompt, "store": False}
 
     def stream() -> None:
         for _ in client.responses.create(**body, stream=True):
@@ -103,35 +131,143 @@ def _raw(base_url: str) -> Calls:
         lambda: client.responses.create(**body),
         stream,
         lambda: aclient.responses.create(**body),
+        lambda: _first(client.responses.create(**body, stream=True)),
     )
 
 
-def build(name: str, base_url: str) -> Calls:
+def _http(http: dict[str, Any], async_name: str) -> dict[str, Any]:
+    """An adapter's HTTP client arguments (``async_name``: its name for the async one)."""
+    return {"http_client": http.get("sync"), async_name: http.get("async")}
+
+
+def build(name: str, base_url: str, http: dict[str, Any] | None = None) -> Calls:
+    """The calls of adapter ``name``; ``http``: its sync and async HTTP clients, if given."""
+    http = http or {}
     if name == "ours-langchain":
         from langchain_ovh_responses import ChatOVHResponses
 
-        return _langchain(ChatOVHResponses(model=MODEL, base_url=base_url, api_key=KEY))
+        model = ChatOVHResponses(
+            model=MODEL,
+            base_url=base_url,
+            api_key=KEY,
+            **_http(http, "http_async_client"),
+        )
+        return _langchain(model)
     if name == "ours-llamaindex":
         from llama_index_ovh_responses import OVHResponses
 
-        return _llamaindex(OVHResponses(model=MODEL, api_base=base_url, api_key=KEY))
+        llm = OVHResponses(
+            model=MODEL,
+            api_base=base_url,
+            api_key=KEY,
+            **_http(http, "async_http_client"),
+        )
+        return _llamaindex(llm)
     if name == "chatopenai":
         from langchain_openai import ChatOpenAI
 
-        return _langchain(
-            ChatOpenAI(
-                model=MODEL, base_url=base_url, api_key=KEY, use_responses_api=True, store=False
-            )
+        chat = ChatOpenAI(
+            model=MODEL,
+            base_url=base_url,
+            api_key=KEY,
+            use_responses_api=True,
+            store=False,
+            **_http(http, "http_async_client"),
         )
+        return _langchain(chat)
     if name == "openairesponses":
         from llama_index.llms.openai import OpenAIResponses
 
         # context_window: the model is not in the adapter's table of OpenAI models
         llm = OpenAIResponses(
-            model=MODEL, api_base=base_url, api_key=KEY, store=False, context_window=CONTEXT
+            model=MODEL,
+            api_base=base_url,
+            api_key=KEY,
+            store=False,
+            context_window=CONTEXT,
+            **_http(http, "async_http_client"),
         )
         return _llamaindex(llm)
-    return _raw(base_url)
+    return _raw(base_url, http, text_input=name.startswith("raw-sdk-text"))
+
+
+# ----- captured answers (client-only mode) -----------------------------------------------------
+
+
+def capture(base_url: str) -> dict[str, str]:
+    """A JSON answer and an SSE answer of the local endpoint, and a long stream made from it."""
+    import httpx2
+
+    body = {"model": MODEL, "input": [USER_MESSAGE], "store": False}
+    with httpx2.Client(base_url=base_url, headers={"Authorization": f"Bearer {KEY}"}) as http:
+        answer = http.post("/responses", json=body).text
+        sse = http.post("/responses", json=body | {"stream": True}).text
+    return {"json": answer, "sse": sse, "long_sse": long_stream(sse, LONG_STREAM_DELTAS)}
+
+
+def _events(sse: str) -> list[dict[str, Any]]:
+    return [
+        json.loads(line[len("data: ") :])
+        for line in sse.splitlines()
+        if line.startswith("data: ") and line != "data: [DONE]"
+    ]
+
+
+def _set_text(event: dict[str, Any], text: str) -> None:
+    """Put ``text`` wherever a finishing event carries the whole text of the message."""
+    kind = event["type"]
+    if kind == "response.output_text.done":
+        event["text"] = text
+    elif kind == "response.content_part.done":
+        event["part"]["text"] = text
+    elif kind == "response.output_item.done" and event["item"]["type"] == "message":
+        event["item"]["content"][0]["text"] = text
+    elif kind in ("response.completed", "response.incomplete"):
+        for item in event["response"]["output"]:
+            if item["type"] == "message":
+                item["content"][0]["text"] = text
+
+
+def long_stream(sse: str, deltas: int) -> str:
+    """``sse`` with its text deltas replaced by ``deltas`` one-word deltas (and the finishing
+    events carrying the same text), so that a stream's per-delta cost dominates."""
+    events = _events(sse)
+    first = next(i for i, e in enumerate(events) if e["type"] == "response.output_text.delta")
+    template = events[first]
+    words = [dict(template, delta=f"w{i} ") for i in range(deltas)]
+    rest = [e for e in events[first:] if e["type"] != "response.output_text.delta"]
+    text = "".join(w["delta"] for w in words)
+    for event in rest:
+        _set_text(event, text)
+    ordered = [*events[:first], *words, *rest]
+    for number, event in enumerate(ordered):
+        event["sequence_number"] = number
+    return "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in ordered)
+
+
+def captured_clients(captured: dict[str, str], sse_key: str) -> dict[str, Any]:
+    """Sync and async HTTP clients of the SDK in use (httpx2 for openai 3.x, httpx for 2.x)
+    answering every request from ``captured`` bytes in memory."""
+    import importlib
+
+    import openai
+
+    major = int(openai.__version__.split(".", 1)[0])
+    httpx = importlib.import_module("httpx2" if major >= 3 else "httpx")
+    answers = {
+        False: (captured["json"].encode(), "application/json"),
+        True: (captured[sse_key].encode(), "text/event-stream"),
+    }
+
+    def answer(request: Any) -> Any:
+        content, kind = answers[b'"stream":true' in request.content.replace(b" ", b"")]
+        return httpx.Response(200, content=content, headers={"content-type": kind})
+
+    transport = httpx.MockTransport(answer)
+    return {
+        "sync": httpx.Client(transport=transport),
+        "async": httpx.AsyncClient(transport=transport),
+    }
 
 
 # ----- measurement (worker side) ---------------------------------------------------------------
@@ -205,6 +341,57 @@ def work(name: str, base_url: str, calls: int, warmup: int, mem_calls: int) -> d
     }
 
 
+async def _concurrent(call: Callable[[], Awaitable[object]], n: int) -> float:
+    """Calls per second with ``n`` calls awaited together (after one warm-up round)."""
+    await asyncio.gather(*(call() for _ in range(n)))
+    start = time.perf_counter()
+    await asyncio.gather(*(call() for _ in range(n)))
+    return n / (time.perf_counter() - start)
+
+
+def memory_growth(call: Callable[[], object], n: int) -> dict[str, float]:
+    """Python allocations kept after the first tenth of ``n`` calls and after all of them."""
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    tenth = max(1, n // 10)
+    for _ in range(tenth):
+        call()
+    gc.collect()
+    early = tracemalloc.get_traced_memory()[0] - base
+    for _ in range(n - tenth):
+        call()
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "peak_kib": (peak - base) / 1024,
+        "early_kib": early / 1024,
+        "retained_kib": (current - base) / 1024,
+    }
+
+
+def work_client(name: str, captured_path: str, calls: int, warmup: int, mem_calls: int) -> Any:
+    """The client-only measures of one adapter: answers come from captured bytes in memory."""
+    captured = json.loads(Path(captured_path).read_text())
+    base_url = "http://captured.invalid/v1"
+    long = build(name, base_url, captured_clients(captured, "long_sse"))
+    short = build(name, base_url, captured_clients(captured, "sse"))
+    for _ in range(warmup):
+        long.invoke()
+        short.stream()
+    stream_calls = max(5, calls // 10)
+    return {
+        "versions": versions(),
+        "invoke": time_sync(long.invoke, calls),
+        "stream": time_sync(long.stream, stream_calls),
+        "first_delta": time_sync(long.first_delta, calls),
+        "ainvoke": asyncio.run(_time_async(long.ainvoke, warmup, calls)),
+        "concurrent_per_s": asyncio.run(_concurrent(short.ainvoke, CONCURRENT)),
+        "memory": memory_growth(short.stream, mem_calls),
+    }
+
+
 def cold(name: str, base_url: str) -> float:
     """Seconds from a fresh process to the first answer: import, construct, one call."""
     start = time.perf_counter()
@@ -231,13 +418,19 @@ def import_time(python: str, module: str, repeat: int) -> float:
 def merge(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     """Median over the rounds of every per-round figure."""
     merged: dict[str, Any] = {"versions": rounds[0]["versions"], "rounds": len(rounds)}
-    for key in ("invoke", "stream", "ainvoke", "memory"):
-        merged[key] = {f: statistics.median(r[key][f] for r in rounds) for f in rounds[0][key]}
+    for key, first in rounds[0].items():
+        if isinstance(first, dict) and key != "versions":
+            merged[key] = {f: statistics.median(r[key][f] for r in rounds) for f in first}
+        elif isinstance(first, float):
+            merged[key] = statistics.median(r[key] for r in rounds)
     return merged
 
 
-def per_call(pythons: dict[str, str], base_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Worker runs, adapters interleaved round after round so that a busy spell hits them all."""
+def per_call(
+    pythons: dict[str, str], base_url: str, args: argparse.Namespace, captured: str | None = None
+) -> dict[str, Any]:
+    """Worker runs, adapters interleaved round after round so that a busy spell hits them all;
+    with ``captured`` (a file of captured answers), the client-only measures."""
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in pythons}
     errors: dict[str, str] = {}
     for i in range(args.rounds):
@@ -247,6 +440,8 @@ def per_call(pythons: dict[str, str], base_url: str, args: argparse.Namespace) -
             print(f"round {i + 1}/{args.rounds}: {name}", file=sys.stderr, flush=True)
             cmd = [python, __file__, "--base-url", base_url, "--worker", name]
             cmd += ["--calls", str(args.calls), "--warmup", str(args.warmup)]
+            cmd += ["--mem-calls", str(args.mem_calls)]
+            cmd += ["--captured", captured] if captured else []
             try:
                 runs[name].append(run_json(cmd))
             except RuntimeError as e:
@@ -320,26 +515,88 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines + (["", "Failures:", *errors] if errors else []))
 
 
+CLIENT_HEAD = [
+    "invoke ms",
+    f"stream {LONG_STREAM_DELTAS} deltas ms",
+    "first delta ms",
+    "ainvoke ms",
+    f"{CONCURRENT} concurrent ainvoke calls/s",
+    "KiB kept after 1/10 of streams",
+    "KiB kept after all streams",
+]
+# the raw SDK's rows that the client-only ratios are taken over
+CLIENT_RATIOS = [(top, bottom) for top, bottom in RATIOS if top.startswith("ours")]
+CLIENT_RATIOS += [("ours-langchain", "chatopenai"), ("ours-llamaindex", "openairesponses")]
+
+
+def client_values(r: dict[str, Any]) -> list[float | None]:
+    if "error" in r:
+        return [None] * len(CLIENT_HEAD)
+    return [
+        r["invoke"]["cpu_ms"],
+        r["stream"]["cpu_ms"],
+        r["first_delta"]["cpu_ms"],
+        r["ainvoke"]["cpu_ms"],
+        r["concurrent_per_s"],
+        r["memory"]["early_kib"],
+        r["memory"]["retained_kib"],
+    ]
+
+
+def client_table(results: dict[str, dict[str, Any]]) -> str:
+    head = "| adapter | env | " + " | ".join(CLIENT_HEAD) + " |"
+    lines = [head, "|---|---|" + "---:|" * len(CLIENT_HEAD)]
+    for name, r in results.items():
+        cells = [fmt(v, 0 if i >= 4 else 2) for i, v in enumerate(client_values(r))]
+        lines.append(f"| {ADAPTERS[name][2]} | {ADAPTERS[name][0]} | " + " | ".join(cells) + " |")
+    lines += ["", "| ratio | " + " | ".join(CLIENT_HEAD[:5]) + " |", "|---|" + "---:|" * 5]
+    for top, bottom in dict.fromkeys(CLIENT_RATIOS):
+        a, b = client_values(results[top])[:5], client_values(results[bottom])[:5]
+        cells = [fmt(x / y if x is not None and y else None) for x, y in zip(a, b, strict=True)]
+        lines.append(f"| {top} / {bottom} | " + " | ".join(cells) + " |")
+    errors = [f"- {n}: {r['error']}" for n, r in results.items() if "error" in r]
+    return "\n".join(lines + (["", "Failures:", *errors] if errors else []))
+
+
 def drive(args: argparse.Namespace) -> None:
     envs = {"ours": sys.executable, "official": args.official_python or ""}
     pythons = {name: envs[env] for name, (env, _, _) in ADAPTERS.items() if envs[env]}
+    report: dict[str, Any] = {"model": MODEL, "prompt": PROMPT, "calls": args.calls}
+    report["rounds"] = args.rounds
     proc, base_url = start_endpoint()
     try:
-        results = per_call(pythons, base_url, args)
-        for name, python in pythons.items():
-            if "error" not in results[name]:
-                results[name] |= startup(name, python, base_url, args.repeat)
+        if args.mode in ("client", "both"):
+            captured = Path(args.out).with_name("captured.json")
+            captured.parent.mkdir(parents=True, exist_ok=True)
+            captured.write_text(json.dumps(capture(base_url)))
+            report["client_only"] = per_call(pythons, base_url, args, str(captured))
+        if args.mode in ("endpoint", "both"):
+            report["results"] = endpoint_results(pythons, base_url, args)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    for name, (env, _, _) in ADAPTERS.items():
-        results.setdefault(name, {"error": f"no python for the {env} environment"})
-    report = {"model": MODEL, "prompt": PROMPT, "calls": args.calls, "rounds": args.rounds}
-    report["results"] = results
+    for results in (report.get("client_only", {}), report.get("results", {})):
+        for name, (env, _, _) in ADAPTERS.items():
+            results.setdefault(name, {"error": f"no python for the {env} environment"})
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
-    print(table(results))
+    if "client_only" in report:
+        print("Client only (CPU ms per call, captured answers served from memory):\n")
+        print(client_table(report["client_only"]) + "\n")
+    if "results" in report:
+        print("Local endpoint:\n")
+        print(table(report["results"]))
     print(f"\nresults: {args.out}")
+
+
+def endpoint_results(
+    pythons: dict[str, str], base_url: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    results = per_call(pythons, base_url, args)
+    for name, python in pythons.items():
+        if "error" not in results[name]:
+            results[name] |= startup(name, python, base_url, args.repeat)
+    return results
 
 
 def main() -> None:
@@ -352,11 +609,25 @@ def main() -> None:
     )
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5, help="fresh processes for import times")
+    parser.add_argument(
+        "--mode",
+        choices=["client", "endpoint", "both"],
+        default="both",
+        help="client: answers captured once and served from memory (client-side cost only); "
+        "endpoint: every call goes to the local endpoint",
+    )
+    parser.add_argument(
+        "--mem-calls", type=int, default=2000, help="streamed calls of the memory measure"
+    )
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--captured", help=argparse.SUPPRESS)
     parser.add_argument("--cold", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker:
+    if args.worker and args.captured:
+        found = work_client(args.worker, args.captured, args.calls, args.warmup, args.mem_calls)
+        print(json.dumps(found))
+    elif args.worker:
         print(json.dumps(work(args.worker, args.base_url, args.calls, args.warmup, 100)))
     elif args.cold:
         print(json.dumps(cold(args.cold, args.base_url)))

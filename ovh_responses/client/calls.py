@@ -10,8 +10,10 @@ ever delivered twice.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, TypeVar
+from contextlib import closing
+from typing import TYPE_CHECKING, Any
 
+from ovh_responses import events
 from ovh_responses.chat.request import result_from_completion, to_chat_request
 from ovh_responses.client import streaming as _streams
 from ovh_responses.client.embeddings import (
@@ -27,12 +29,11 @@ from ovh_responses.fitting.routing import aattempt, attempt
 from ovh_responses.fitting.stop import StreamIdentity
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.types import Done
-from ovh_responses.wire.answer import parse_response
+from ovh_responses.wire.answer import parse_response_json
 
 if TYPE_CHECKING:
     from collections.abc import (
         AsyncGenerator,
-        Callable,
         Generator,
         Mapping,
         Sequence,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     import httpx2
-    from openai import AsyncOpenAI, Omit, OpenAI
+    from openai import AsyncOpenAI, Omit, OpenAI, RequestOptions
     from openai.types import CreateEmbeddingResponse, Model
     from openai.types.responses.response_create_params import ResponseCreateParams
     from pydantic import SecretStr
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_EMBED_BATCH_SIZE", "ResponsesClient"]
 
-_T = TypeVar("_T")
 _ANONYMOUS_PLACEHOLDER = "anonymous"  # the SDK insists on a key; its header is removed
 
 
@@ -163,8 +163,10 @@ class ResponsesClient:
         ``strict=True`` refuses instead of adapting. ``route``: ``"auto"`` (the model's own),
         ``"responses"`` or ``"chat_completions"``. With ``stop``, the answer is streamed and
         cut at the first stop sequence, as :meth:`stream` does."""
-        if not [s for s in stop or () if s]:
-            return attempt(self.base_url, body, route, strict, self._answer)
+        if not _stops(stop):
+            with events.call(str(body["model"]), stream=False) as call:
+                result = call.result = attempt(self.base_url, body, route, strict, self._answer)
+            return result
         streamed = {**body, "stream": True}
         for delta in self.stream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
             if isinstance(delta, Done):
@@ -179,8 +181,12 @@ class ResponsesClient:
         strict: bool = False,
         stop: Sequence[str] | None = None,
     ) -> Result:
-        if not [s for s in stop or () if s]:
-            return await aattempt(self.base_url, body, route, strict, self._aanswer)
+        if not _stops(stop):
+            with events.call(str(body["model"]), stream=False) as call:
+                result = call.result = await aattempt(
+                    self.base_url, body, route, strict, self._aanswer
+                )
+            return result
         streamed = {**body, "stream": True}
         async for delta in self.astream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
             if isinstance(delta, Done):
@@ -206,7 +212,15 @@ class ResponsesClient:
         usage only at the end of the answer, which is not read)."""
         identity = StreamIdentity(model=str(body["model"]))
         send = functools.partial(self._open, identity=identity)
-        yield from _streams.cut(attempt(self.base_url, body, route, strict, send), stop, identity)
+        with events.call(identity.model, stream=True) as call:
+            delta: Delta | None = None
+            deltas = attempt(self.base_url, body, route, strict, send)
+            if _stops(stop):
+                deltas = _streams.cut(deltas, stop, identity)
+            with closing(deltas):  # leaving the loop early closes the connection
+                for delta in deltas:
+                    yield delta
+            call.result = delta.result if isinstance(delta, Done) else None
 
     async def astream(
         self,
@@ -220,79 +234,103 @@ class ResponsesClient:
 
         identity = StreamIdentity(model=str(body["model"]))
         send = functools.partial(self._aopen, identity=identity)
-        deltas = await aattempt(self.base_url, body, route, strict, send)
-        async with aclosing(_streams.acut(deltas, stop, identity)) as kept:
-            async for delta in kept:
-                yield delta
+        with events.call(identity.model, stream=True) as call:
+            delta: Delta | None = None
+            deltas = await aattempt(self.base_url, body, route, strict, send)
+            if _stops(stop):
+                deltas = _streams.acut(deltas, stop, identity)
+            async with aclosing(deltas) as kept:
+                async for delta in kept:
+                    yield delta
+            call.result = delta.result if isinstance(delta, Done) else None
 
     def _answer(self, plan: Plan) -> Result:
         client = self.openai_client()
+        request = self._request(plan)
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                completion = client.chat.completions.create(**self._chat_arguments(plan))
-                result = _read(result_from_completion, completion)
-            else:
-                response = client.responses.create(**self._responses_arguments(plan, stream=False))
-                result = _read(parse_response, response)
-        return finish_result(result, plan.notes)
+            answer = client.post(**request)
+        return finish_result(_result_of(plan, answer), plan.notes)
 
     async def _aanswer(self, plan: Plan) -> Result:
         client = self.async_openai_client()
+        request = self._request(plan)
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                completion = await client.chat.completions.create(**self._chat_arguments(plan))
-                result = _read(result_from_completion, completion)
-            else:
-                response = await client.responses.create(
-                    **self._responses_arguments(plan, stream=False)
-                )
-                result = _read(parse_response, response)
-        return finish_result(result, plan.notes)
+            answer = await client.post(**request)
+        return finish_result(_result_of(plan, answer), plan.notes)
 
     def _open(self, plan: Plan, identity: StreamIdentity) -> Generator[Delta, None, None]:
         """Send ``plan`` (a refusal raises here, before any delta); the deltas are read as the
         caller iterates."""
+        from openai import Stream
+
         if plan.notes.stream_as_single:
             result = self._answer(plan)
             identity.id, identity.model = result.id, result.model
             return result_as_deltas(result)
         client = self.openai_client()
+        request = self._request(plan, stream_cls=Stream)
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                chunks = client.chat.completions.create(**self._chat_arguments(plan))
-                return _streams.chat_deltas(plan, chunks, identity, self._api_key)
-            events = client.responses.create(**self._responses_arguments(plan, stream=True))
-        return _streams.responses_deltas(plan, events, identity, self._api_key)
+            stream = client.post(**request)
+        if plan.route == "chat_completions":
+            return _streams.chat_deltas(plan, stream, identity, self._api_key)
+        return _streams.responses_deltas(plan, stream, identity, self._api_key)
 
     async def _aopen(self, plan: Plan, identity: StreamIdentity) -> AsyncGenerator[Delta, None]:
+        from openai import AsyncStream
+
         if plan.notes.stream_as_single:
             result = await self._aanswer(plan)
             identity.id, identity.model = result.id, result.model
             return _streams.aiter_result(result_as_deltas(result))
         client = self.async_openai_client()
+        request = self._request(plan, stream_cls=AsyncStream)
         with self._translate(plan.body):
-            if plan.route == "chat_completions":
-                chunks = await client.chat.completions.create(**self._chat_arguments(plan))
-                return _streams.achat_deltas(plan, chunks, identity, self._api_key)
-            events = await client.responses.create(**self._responses_arguments(plan, stream=True))
-        return _streams.aresponses_deltas(plan, events, identity, self._api_key)
+            stream = await client.post(**request)
+        if plan.route == "chat_completions":
+            return _streams.achat_deltas(plan, stream, identity, self._api_key)
+        return _streams.aresponses_deltas(plan, stream, identity, self._api_key)
 
-    def _responses_arguments(self, plan: Plan, *, stream: bool) -> dict[str, Any]:
-        """The SDK's arguments for ``responses.create``: its named parameters, the rest of the
-        body as ``extra_body``."""
-        known = _sdk_parameter_names()
-        body = plan.body.items()
-        return {
-            **{k: v for k, v in body if k in known},
-            "stream": stream,
-            "extra_body": {k: v for k, v in body if k not in known and k != "stream"} or None,
-            "extra_headers": self._request_headers(),
+    def _request(self, plan: Plan, stream_cls: type[Any] | None = None) -> dict[str, Any]:
+        """The arguments of the SDK's ``post`` for ``plan``: our finished body sent as it is
+        (no per-call transform by the SDK), answers read as plain JSON on the Responses route
+        and as the SDK's objects on the chat-completions route; ``stream_cls`` (``Stream`` or
+        ``AsyncStream``) for a streamed answer. The request is reported as sent."""
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+        stream = stream_cls is not None
+        # object: the SDK hands the JSON over as it is, building nothing per event
+        cast_to: type[Any] = object
+        item: type[Any] = object
+        if plan.route == "chat_completions":
+            path, body = _CHAT_PATH, self._chat_body(plan)
+            cast_to, item = ChatCompletion, ChatCompletionChunk
+        else:
+            path, body = _RESPONSES_PATH, _responses_body(plan, stream=stream)
+        request: dict[str, Any] = {
+            "path": path,
+            "body": body,
+            "cast_to": cast_to,
+            "options": self._options,
         }
+        if stream_cls is not None:
+            request |= {"stream": True, "stream_cls": stream_cls[item]}
+        events.sent(path, body)
+        return request
 
-    def _chat_arguments(self, plan: Plan) -> dict[str, Any]:
-        """The SDK's arguments for ``chat.completions.create`` (``store`` is never sent there)."""
-        chat = to_chat_request(plan.body, strict=plan.strict)
-        return {**chat, "extra_headers": self._request_headers()}
+    @functools.cached_property
+    def _options(self) -> RequestOptions:
+        """The SDK's options for every request of this client, made once: its bearer
+        authentication, removed on the anonymous tier."""
+        options: RequestOptions = {"security": {"bearer_auth": True}}
+        headers = self._request_headers()
+        if headers is not None:
+            options["headers"] = headers
+        return options
+
+    @staticmethod
+    def _chat_body(plan: Plan) -> dict[str, Any]:
+        """The chat-completions body (``store`` is never sent there)."""
+        return dict(to_chat_request(plan.body, strict=plan.strict))
 
     # ----- /v1/embeddings ----------------------------------------------------------------------
 
@@ -302,29 +340,38 @@ class ResponsesClient:
         """One vector per text, in order, asked for ``batch_size`` texts at a time."""
 
         def send(batch: list[str]) -> CreateEmbeddingResponse:
+            request = self._embed_request(model, batch)
             with self._translate({"model": model}):
-                return self.openai_client().embeddings.create(
-                    model=model,
-                    input=batch,
-                    encoding_format="float",
-                    extra_headers=self._request_headers(),
-                )
+                response: CreateEmbeddingResponse = self.openai_client().post(**request)
+            return response
 
-        return embed_batches(texts, batch_size, send)
+        with events.call(model, stream=False):
+            return embed_batches(texts, batch_size, send)
 
     async def aembed(
         self, model: str, texts: Sequence[str], *, batch_size: int = DEFAULT_EMBED_BATCH_SIZE
     ) -> list[list[float]]:
         async def send(batch: list[str]) -> CreateEmbeddingResponse:
+            request = self._embed_request(model, batch)
             with self._translate({"model": model}):
-                return await self.async_openai_client().embeddings.create(
-                    model=model,
-                    input=batch,
-                    encoding_format="float",
-                    extra_headers=self._request_headers(),
-                )
+                response: CreateEmbeddingResponse = await self.async_openai_client().post(**request)
+            return response
 
-        return await aembed_batches(texts, batch_size, send)
+        with events.call(model, stream=False):
+            return await aembed_batches(texts, batch_size, send)
+
+    def _embed_request(self, model: str, batch: list[str]) -> dict[str, Any]:
+        """The arguments of the SDK's ``post`` for one batch of texts (reported as sent)."""
+        from openai.types import CreateEmbeddingResponse
+
+        body = {"model": model, "input": batch, "encoding_format": "float"}
+        events.sent(_EMBEDDINGS_PATH, body)
+        return {
+            "path": _EMBEDDINGS_PATH,
+            "body": body,
+            "cast_to": CreateEmbeddingResponse,
+            "options": self._options,
+        }
 
     # ----- /v1/models --------------------------------------------------------------------------
 
@@ -363,18 +410,33 @@ class ResponsesClient:
         await self._clients.aclose()
 
 
-def _read(parse: Callable[[_T], Result], answer: _T) -> Result:
-    """The parsed answer; typed errors when the SDK handed back the text of a body that is
-    not JSON, or JSON not in the protocol's shape."""
-    if isinstance(answer, str):
-        raise unreadable_answer("not JSON", streaming=False)
+_RESPONSES_PATH = "/responses"
+_CHAT_PATH = "/chat/completions"
+_EMBEDDINGS_PATH = "/embeddings"
+
+
+def _responses_body(plan: Plan, *, stream: bool) -> dict[str, Any]:
+    """The finished body, sent as it is (no SDK transform: it is wire-ready JSON)."""
+    return {**plan.body, "stream": stream}
+
+
+def _stops(stop: Sequence[str] | None) -> bool:
+    """Whether ``stop`` holds a stop sequence (without one, deltas are not filtered)."""
+    return any(stop or ())
+
+
+def _result_of(plan: Plan, answer: object) -> Result:
+    """The result of a plain answer: the chat completion the SDK built, or the JSON of
+    ``/v1/responses`` parsed here; typed errors for a body that is not JSON (the SDK hands back
+    its text) or JSON not in the protocol's shape."""
+    from openai.types.chat import ChatCompletion
+
+    if plan.route == "chat_completions" and isinstance(answer, ChatCompletion):
+        with reading_answer(streaming=False):
+            return result_from_completion(answer)
+    if not isinstance(answer, dict):
+        # the SDK hands back the text of a body that is not JSON at all
+        what = "not JSON" if isinstance(answer, str) else "JSON but not an object"
+        raise unreadable_answer(what, streaming=False)
     with reading_answer(streaming=False):
-        return parse(answer)
-
-
-@functools.cache
-def _sdk_parameter_names() -> frozenset[str]:
-    from openai.types.responses.response_create_params import ResponseCreateParamsBase
-
-    keys = ResponseCreateParamsBase.__required_keys__ | ResponseCreateParamsBase.__optional_keys__
-    return frozenset(keys) - {"stream"}
+        return parse_response_json(answer)

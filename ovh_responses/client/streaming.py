@@ -27,12 +27,12 @@ if TYPE_CHECKING:
 
     from openai import AsyncStream, Stream
     from openai.types.chat import ChatCompletionChunk
-    from openai.types.responses import ResponseStreamEvent
     from pydantic import SecretStr
 
     from ovh_responses.fitting.routing import Plan
     from ovh_responses.fitting.stop import StreamIdentity
     from ovh_responses.types import Delta
+    from ovh_responses.wire.stream import Event
 
 __all__ = [
     "Delivered",
@@ -56,7 +56,7 @@ def _translate_stream(plan: Plan, secret: SecretStr | None) -> AbstractContextMa
 
 def responses_deltas(
     plan: Plan,
-    events: Stream[ResponseStreamEvent],
+    events: Stream[Event],
     identity: StreamIdentity,
     secret: SecretStr | None,
 ) -> Generator[Delta, None, None]:
@@ -71,7 +71,7 @@ def responses_deltas(
 
 async def aresponses_deltas(
     plan: Plan,
-    events: AsyncStream[ResponseStreamEvent],
+    events: AsyncStream[Event],
     identity: StreamIdentity,
     secret: SecretStr | None,
 ) -> AsyncGenerator[Delta, None]:
@@ -129,9 +129,10 @@ class Delivered:
             raise
 
 
-def _note_event(event: ResponseStreamEvent, identity: StreamIdentity) -> None:
-    if event.type in ("response.created", "response.in_progress") and not identity.id:
-        identity.id, identity.model = event.response.id, event.response.model
+def _note_event(event: Event, identity: StreamIdentity) -> None:
+    if not identity.id and event.get("type") in ("response.created", "response.in_progress"):
+        response = event["response"]
+        identity.id, identity.model = response["id"], response["model"]
 
 
 def _note_chunk(chunk: ChatCompletionChunk, identity: StreamIdentity) -> None:
@@ -139,9 +140,7 @@ def _note_chunk(chunk: ChatCompletionChunk, identity: StreamIdentity) -> None:
     identity.model = identity.model or chunk.model
 
 
-def noted_events(
-    events: Iterable[ResponseStreamEvent], identity: StreamIdentity
-) -> Iterator[ResponseStreamEvent]:
+def noted_events(events: Iterable[Event], identity: StreamIdentity) -> Iterator[Event]:
     """``events``, the response id and model noted from ``response.created`` on the way."""
     for event in events:
         _note_event(event, identity)
@@ -149,8 +148,8 @@ def noted_events(
 
 
 async def anoted_events(
-    events: AsyncIterable[ResponseStreamEvent], identity: StreamIdentity
-) -> AsyncGenerator[ResponseStreamEvent, None]:
+    events: AsyncIterable[Event], identity: StreamIdentity
+) -> AsyncGenerator[Event, None]:
     async for event in events:
         _note_event(event, identity)
         yield event

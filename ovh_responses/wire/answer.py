@@ -15,7 +15,7 @@ from ovh_responses.errors import APIError
 from ovh_responses.types import FunctionCall, Reasoning, Result, Usage
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from openai.types.responses import (
         Response,
@@ -25,7 +25,13 @@ if TYPE_CHECKING:
         ResponseUsage,
     )
 
-__all__ = ["parse_arguments", "parse_response", "parse_usage"]
+__all__ = [
+    "parse_arguments",
+    "parse_response",
+    "parse_response_json",
+    "parse_usage",
+    "response_from_json",
+]
 
 
 @dataclass
@@ -62,6 +68,27 @@ def parse_response(response: Response) -> Result:
         output=list(response.output),
         response=response,
     )
+
+
+def parse_response_json(data: Mapping[str, Any]) -> Result:
+    """:func:`parse_response` of a response received as plain JSON."""
+    return parse_response(response_from_json(data))
+
+
+def response_from_json(data: Mapping[str, Any]) -> Response:
+    """The SDK's ``Response`` for a JSON answer, built once per answer.
+
+    Validation is the fast path (pydantic-core); an answer the SDK's types call invalid (an
+    older or looser server leaving out a field they require) is built without validation, as
+    the SDK itself builds its answers, rather than refused.
+    """
+    from openai.types.responses import Response
+    from pydantic import ValidationError
+
+    try:
+        return Response.model_validate(data)
+    except ValidationError:
+        return Response.model_construct(**data)
 
 
 def parse_arguments(arguments: str) -> tuple[dict[str, Any] | None, str | None]:

@@ -1,11 +1,12 @@
 """Streamed ``/v1/responses`` events -> neutral deltas ending in :class:`Done`.
 
 :class:`StreamReducer` has one method per event kind and keeps its state per output index. It
-accepts OpenAI's sequences (with or without ``sequence_number``) and vLLM's (extra fields,
-``logprobs: []``, truncation reported as ``response.completed`` with status ``incomplete``).
-The final result always comes from :func:`~ovh_responses.wire.answer.parse_response` on the terminal
-response; when that response arrives with an empty ``output``, the output items are rebuilt
-from what the stream delivered first.
+reads each event as plain JSON (no SDK object is built per event) and accepts OpenAI's
+sequences (with or without ``sequence_number``) and vLLM's (extra fields, ``logprobs: []``,
+truncation reported as ``response.completed`` with status ``incomplete``). The final result
+always comes from :func:`~ovh_responses.wire.answer.parse_response_json` on the terminal response;
+when that response arrives with an empty ``output``, the output items are rebuilt from what
+the stream delivered first.
 """
 
 from __future__ import annotations
@@ -24,37 +25,14 @@ from ovh_responses.types import (
     ToolCallArgsDelta,
     ToolCallStart,
 )
-from ovh_responses.wire.answer import parse_response
+from ovh_responses.wire.answer import parse_response_json
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 
-    from openai.types.responses import (
-        Response,
-        ResponseCompletedEvent,
-        ResponseErrorEvent,
-        ResponseFailedEvent,
-        ResponseFunctionCallArgumentsDeltaEvent,
-        ResponseFunctionCallArgumentsDoneEvent,
-        ResponseFunctionToolCall,
-        ResponseIncompleteEvent,
-        ResponseOutputItem,
-        ResponseOutputItemAddedEvent,
-        ResponseOutputItemDoneEvent,
-        ResponseOutputMessage,
-        ResponseOutputRefusal,
-        ResponseOutputText,
-        ResponseReasoningItem,
-        ResponseReasoningSummaryTextDeltaEvent,
-        ResponseReasoningSummaryTextDoneEvent,
-        ResponseReasoningTextDeltaEvent,
-        ResponseReasoningTextDoneEvent,
-        ResponseRefusalDeltaEvent,
-        ResponseRefusalDoneEvent,
-        ResponseStreamEvent,
-        ResponseTextDeltaEvent,
-        ResponseTextDoneEvent,
-    )
+Event = dict[str, Any]
+"""One streamed event as the server sent it: plain JSON, shaped as the SDK's
+``ResponseStreamEvent`` types describe (they are the spec; no SDK object is built per event)."""
 
 __all__ = ["StreamReducer", "aiter_deltas", "iter_deltas"]
 
@@ -74,7 +52,7 @@ class _Item:
     name: str = ""
     started: bool = False
     pieces: dict[_Key, str] = field(default_factory=dict)
-    done: ResponseOutputItem | None = None
+    done: Event | None = None
 
     def grow(self, key: _Key, delta: str) -> str:
         self.pieces[key] = self.pieces.get(key, "") + delta
@@ -92,7 +70,7 @@ class _Item:
 
 @dataclass
 class StreamReducer:
-    """Feed it every event with :meth:`feed`; the last delta is :class:`Done`."""
+    """Feed it every event (plain JSON) with :meth:`feed`; the last delta is :class:`Done`."""
 
     items: dict[int, _Item] = field(default_factory=dict)
     result: Result | None = None
@@ -101,12 +79,13 @@ class StreamReducer:
     def finished(self) -> bool:
         return self.result is not None
 
-    def feed(self, event: ResponseStreamEvent) -> list[Delta]:
-        if self.finished:
+    def feed(self, event: Event) -> list[Delta]:
+        if self.result is not None:
             return []
-        handler = _HANDLERS.get(event.type)
-        deltas = handler(self, event) if handler is not None else []
-        return [d for d in deltas if not _is_empty(d)]
+        handler = _HANDLERS.get(event.get("type"))  # type: ignore[arg-type]
+        if handler is None:
+            return []
+        return [d for d in handler(self, event) if not _is_empty(d)]
 
     def finish(self) -> Result:
         """The result, once the terminal event was seen; otherwise the stream was cut."""
@@ -126,101 +105,108 @@ class StreamReducer:
     # ----- items -------------------------------------------------------------------------------
 
     def _item(self, index: int, kind: str, item_id: str | None) -> _Item:
-        item = self.items.setdefault(index, _Item(kind=kind, item_id=item_id))
-        item.item_id = item.item_id or item_id
+        item = self.items.get(index)
+        if item is None:
+            item = self.items[index] = _Item(kind=kind, item_id=item_id)
+        elif not item.item_id:
+            item.item_id = item_id
         return item
 
-    def _on_item_added(self, event: ResponseOutputItemAddedEvent) -> list[Delta]:
-        added = event.item
-        item = self._item(event.output_index, added.type, added.id)
-        if added.type != "function_call":
-            return []
-        item.call_id, item.name, item.started = added.call_id, added.name, True
-        return [ToolCallStart(event.output_index, added.call_id, added.name, added.id)]
+    def _piece(self, event: Event, kind: str) -> _Item:
+        return self._item(event["output_index"], kind, event.get("item_id"))
 
-    def _on_item_done(self, event: ResponseOutputItemDoneEvent) -> list[Delta]:
+    def _on_item_added(self, event: Event) -> list[Delta]:
+        added = event["item"]
+        index = event["output_index"]
+        item = self._item(index, added["type"], added.get("id"))
+        if added["type"] != "function_call":
+            return []
+        item.call_id, item.name, item.started = added["call_id"], added["name"], True
+        return [ToolCallStart(index, added["call_id"], added["name"], added.get("id"))]
+
+    def _on_item_done(self, event: Event) -> list[Delta]:
         """The finished item: anything its pieces hold that the stream has not said yet."""
-        done = event.item
-        item = self._item(event.output_index, done.type, done.id)
+        done = event["item"]
+        index = event["output_index"]
+        item = self._item(index, done["type"], done.get("id"))
         item.done = done
-        catch_up = _CATCH_UP.get(done.type)
-        return catch_up(item, event.output_index, done) if catch_up is not None else []
+        catch_up = _CATCH_UP.get(done["type"])
+        return catch_up(item, index, done) if catch_up is not None else []
 
     # ----- text, refusal, reasoning ------------------------------------------------------------
 
-    def _on_text_delta(self, event: ResponseTextDeltaEvent) -> list[Delta]:
-        item = self._item(event.output_index, "message", event.item_id)
-        text = item.grow(("text", event.content_index), event.delta)
-        return [TextDelta(text, event.output_index, event.item_id)]
+    def _on_text_delta(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "message")
+        text = item.grow(("text", event["content_index"]), event["delta"])
+        return [TextDelta(text, event["output_index"], event.get("item_id"))]
 
-    def _on_text_done(self, event: ResponseTextDoneEvent) -> list[Delta]:
-        item = self._item(event.output_index, "message", event.item_id)
-        text = item.settle(("text", event.content_index), event.text)
-        return [TextDelta(text, event.output_index, event.item_id)]
+    def _on_text_done(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "message")
+        text = item.settle(("text", event["content_index"]), event["text"])
+        return [TextDelta(text, event["output_index"], event.get("item_id"))]
 
-    def _on_refusal_delta(self, event: ResponseRefusalDeltaEvent) -> list[Delta]:
-        item = self._item(event.output_index, "message", event.item_id)
-        return [
-            RefusalDelta(
-                item.grow(("refusal", event.content_index), event.delta), event.output_index
-            )
-        ]
+    def _on_refusal_delta(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "message")
+        text = item.grow(("refusal", event["content_index"]), event["delta"])
+        return [RefusalDelta(text, event["output_index"])]
 
-    def _on_refusal_done(self, event: ResponseRefusalDoneEvent) -> list[Delta]:
-        item = self._item(event.output_index, "message", event.item_id)
-        text = item.settle(("refusal", event.content_index), event.refusal)
-        return [RefusalDelta(text, event.output_index)]
+    def _on_refusal_done(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "message")
+        text = item.settle(("refusal", event["content_index"]), event["refusal"])
+        return [RefusalDelta(text, event["output_index"])]
 
-    def _on_reasoning_delta(self, event: ResponseReasoningTextDeltaEvent) -> list[Delta]:
-        item = self._item(event.output_index, "reasoning", event.item_id)
-        text = item.grow(("reasoning", event.content_index), event.delta)
-        return [ReasoningDelta(text, event.output_index, "text", event.item_id)]
+    def _on_reasoning_delta(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "reasoning")
+        text = item.grow(("reasoning", event["content_index"]), event["delta"])
+        return [ReasoningDelta(text, event["output_index"], "text", event.get("item_id"))]
 
-    def _on_reasoning_done(self, event: ResponseReasoningTextDoneEvent) -> list[Delta]:
-        item = self._item(event.output_index, "reasoning", event.item_id)
-        text = item.settle(("reasoning", event.content_index), event.text)
-        return [ReasoningDelta(text, event.output_index, "text", event.item_id)]
+    def _on_reasoning_done(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "reasoning")
+        text = item.settle(("reasoning", event["content_index"]), event["text"])
+        return [ReasoningDelta(text, event["output_index"], "text", event.get("item_id"))]
 
-    def _on_summary_delta(self, event: ResponseReasoningSummaryTextDeltaEvent) -> list[Delta]:
-        item = self._item(event.output_index, "reasoning", event.item_id)
-        text = item.grow(("summary", event.summary_index), event.delta)
-        return [ReasoningDelta(text, event.output_index, "summary", event.item_id)]
+    def _on_summary_delta(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "reasoning")
+        text = item.grow(("summary", event["summary_index"]), event["delta"])
+        return [ReasoningDelta(text, event["output_index"], "summary", event.get("item_id"))]
 
-    def _on_summary_done(self, event: ResponseReasoningSummaryTextDoneEvent) -> list[Delta]:
-        item = self._item(event.output_index, "reasoning", event.item_id)
-        text = item.settle(("summary", event.summary_index), event.text)
-        return [ReasoningDelta(text, event.output_index, "summary", event.item_id)]
+    def _on_summary_done(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "reasoning")
+        text = item.settle(("summary", event["summary_index"]), event["text"])
+        return [ReasoningDelta(text, event["output_index"], "summary", event.get("item_id"))]
 
     # ----- function call arguments -------------------------------------------------------------
 
-    def _on_args_delta(self, event: ResponseFunctionCallArgumentsDeltaEvent) -> list[Delta]:
-        item = self._item(event.output_index, "function_call", event.item_id)
-        item.grow(("args", 0), event.delta)
+    def _on_args_delta(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "function_call")
+        item.grow(("args", 0), event["delta"])
         # Before its start is known, a call's arguments wait: they are sent with the start.
-        return [ToolCallArgsDelta(event.output_index, event.delta)] if item.started else []
+        return [ToolCallArgsDelta(event["output_index"], event["delta"])] if item.started else []
 
-    def _on_args_done(self, event: ResponseFunctionCallArgumentsDoneEvent) -> list[Delta]:
-        item = self._item(event.output_index, "function_call", event.item_id)
-        rest = item.settle(("args", 0), event.arguments)
-        return [ToolCallArgsDelta(event.output_index, rest)] if item.started else []
+    def _on_args_done(self, event: Event) -> list[Delta]:
+        item = self._piece(event, "function_call")
+        rest = item.settle(("args", 0), event["arguments"])
+        return [ToolCallArgsDelta(event["output_index"], rest)] if item.started else []
 
     # ----- the end -----------------------------------------------------------------------------
 
-    def _on_terminal(self, event: ResponseCompletedEvent | ResponseIncompleteEvent) -> list[Delta]:
-        response = event.response
-        if not response.output and self.items:
-            response = response.model_copy(update={"output": self._rebuilt_output(response)})
-        self.result = parse_response(response)
+    def _on_terminal(self, event: Event) -> list[Delta]:
+        response = event["response"]
+        if not response.get("output") and self.items:
+            response = {**response, "output": self._rebuilt_output(response)}
+        self.result = parse_response_json(response)
         return [Done(self.result)]
 
-    def _on_error(self, event: ResponseErrorEvent) -> list[Delta]:
-        raise self._failure(event.message, event.code)
+    def _on_error(self, event: Event) -> list[Delta]:
+        raise self._failure(
+            event.get("message") or "the server reported an error", event.get("code")
+        )
 
-    def _on_failed(self, event: ResponseFailedEvent) -> list[Delta]:
-        error = event.response.error
-        if error is None:
+    def _on_failed(self, event: Event) -> list[Delta]:
+        error = event["response"].get("error")
+        if not error:
             raise self._failure("the response failed without an error message", None)
-        raise self._failure(error.message, error.code)
+        raise self._failure(error.get("message") or "no message", error.get("code"))
 
     def _failure(self, message: str, code: str | None) -> StreamError:
         return StreamError(
@@ -231,69 +217,65 @@ class StreamReducer:
             partial_text=self.partial_text(),
         )
 
-    def _rebuilt_output(self, response: Response) -> list[ResponseOutputItem]:
-        status: _Status = "incomplete" if response.status == "incomplete" else "completed"
+    def _rebuilt_output(self, response: Event) -> list[Event]:
+        status: _Status = "incomplete" if response.get("status") == "incomplete" else "completed"
         rebuilt = (_rebuild(self.items[i], status) for i in sorted(self.items))
         return [item for item in rebuilt if item is not None]
 
 
-def _rebuild(item: _Item, status: _Status) -> ResponseOutputItem | None:
-    """An output item from what the stream said about it (its ``.done`` form when it came)."""
+def _rebuild(item: _Item, status: _Status) -> Event | None:
+    """An output item, as JSON, from what the stream said about it (its ``.done`` form when it
+    came)."""
     if item.done is not None:
         return item.done
-    from openai.types.responses import (
-        ResponseFunctionToolCall,
-        ResponseOutputMessage,
-        ResponseOutputRefusal,
-        ResponseOutputText,
-        ResponseReasoningItem,
-    )
-    from openai.types.responses.response_reasoning_item import Content, Summary
-
     item_id = item.item_id or ""
     if item.kind == "function_call":
         arguments = item.pieces.get(("args", 0), "")
-        return ResponseFunctionToolCall(
-            type="function_call",
-            id=item_id,
-            call_id=item.call_id,
-            name=item.name,
-            arguments=arguments,
-            status=status,
-        )
+        return {
+            "type": "function_call",
+            "id": item_id,
+            "call_id": item.call_id,
+            "name": item.name,
+            "arguments": arguments,
+            "status": status,
+        }
     if item.kind == "reasoning":
-        return ResponseReasoningItem(
-            type="reasoning",
-            id=item_id,
-            content=[Content(type="reasoning_text", text=t) for t in item.texts("reasoning")],
-            summary=[Summary(type="summary_text", text=t) for t in item.texts("summary")],
-        )
+        return {
+            "type": "reasoning",
+            "id": item_id,
+            "content": [{"type": "reasoning_text", "text": t} for t in item.texts("reasoning")],
+            "summary": [{"type": "summary_text", "text": t} for t in item.texts("summary")],
+        }
     if item.kind != "message":
         return None
-    content: list[ResponseOutputText | ResponseOutputRefusal] = [
-        ResponseOutputText(type="output_text", text=text, annotations=[])
+    content = [
+        {"type": "output_text", "text": text, "annotations": []}
         if kind == "text"
-        else ResponseOutputRefusal(type="refusal", refusal=text)
+        else {"type": "refusal", "refusal": text}
         for (kind, _), text in sorted(item.pieces.items(), key=lambda kv: kv[0][1])
         if kind in ("text", "refusal")
     ]
-    return ResponseOutputMessage(
-        type="message", id=item_id, role="assistant", status=status, content=content
-    )
+    return {
+        "type": "message",
+        "id": item_id,
+        "role": "assistant",
+        "status": status,
+        "content": content,
+    }
 
 
-def _message_done(item: _Item, index: int, done: ResponseOutputMessage) -> list[Delta]:
+def _message_done(item: _Item, index: int, done: Event) -> list[Delta]:
     return [
-        TextDelta(item.settle(("text", i), part.text), index, item.item_id)
-        if part.type == "output_text"
-        else RefusalDelta(item.settle(("refusal", i), part.refusal), index)
-        for i, part in enumerate(done.content)
+        TextDelta(item.settle(("text", i), part["text"]), index, item.item_id)
+        if part["type"] == "output_text"
+        else RefusalDelta(item.settle(("refusal", i), part["refusal"]), index)
+        for i, part in enumerate(done.get("content") or [])
     ]
 
 
-def _reasoning_done(item: _Item, index: int, done: ResponseReasoningItem) -> list[Delta]:
-    texts = [("reasoning", i, c.text) for i, c in enumerate(done.content or [])]
-    summaries = [("summary", i, s.text) for i, s in enumerate(done.summary)]
+def _reasoning_done(item: _Item, index: int, done: Event) -> list[Delta]:
+    texts = [("reasoning", i, c["text"]) for i, c in enumerate(done.get("content") or [])]
+    summaries = [("summary", i, s["text"]) for i, s in enumerate(done.get("summary") or [])]
     return [
         ReasoningDelta(
             item.settle((kind, i), text),
@@ -305,19 +287,20 @@ def _reasoning_done(item: _Item, index: int, done: ResponseReasoningItem) -> lis
     ]
 
 
-def _function_call_done(item: _Item, index: int, done: ResponseFunctionToolCall) -> list[Delta]:
+def _function_call_done(item: _Item, index: int, done: Event) -> list[Delta]:
+    arguments = done["arguments"]
     if item.started:
-        return [ToolCallArgsDelta(index, item.settle(("args", 0), done.arguments))]
+        return [ToolCallArgsDelta(index, item.settle(("args", 0), arguments))]
     # A call seen only now: its start and all of its arguments at once.
-    item.call_id, item.name, item.started = done.call_id, done.name, True
-    item.pieces[("args", 0)] = done.arguments
+    item.call_id, item.name, item.started = done["call_id"], done["name"], True
+    item.pieces[("args", 0)] = arguments
     return [
-        ToolCallStart(index, done.call_id, done.name, done.id),
-        ToolCallArgsDelta(index, done.arguments),
+        ToolCallStart(index, done["call_id"], done["name"], done.get("id")),
+        ToolCallArgsDelta(index, arguments),
     ]
 
 
-_CATCH_UP: dict[str, Callable[[_Item, int, Any], list[Delta]]] = {
+_CATCH_UP: dict[str, Callable[[_Item, int, Event], list[Delta]]] = {
     "message": _message_done,
     "reasoning": _reasoning_done,
     "function_call": _function_call_done,
@@ -332,7 +315,7 @@ def _is_empty(delta: Delta) -> bool:
     return False
 
 
-_HANDLERS: dict[str, Callable[[StreamReducer, Any], list[Delta]]] = {
+_HANDLERS: dict[str, Callable[[StreamReducer, Event], list[Delta]]] = {
     "response.output_item.added": StreamReducer._on_item_added,
     "response.output_item.done": StreamReducer._on_item_done,
     "response.output_text.delta": StreamReducer._on_text_delta,
@@ -354,7 +337,7 @@ _HANDLERS: dict[str, Callable[[StreamReducer, Any], list[Delta]]] = {
 result needs: everything in them also arrives in the events above."""
 
 
-def iter_deltas(events: Iterable[ResponseStreamEvent]) -> Iterator[Delta]:
+def iter_deltas(events: Iterable[Event]) -> Iterator[Delta]:
     """Deltas of a stream of events, ending with :class:`Done`; raises if the stream fails."""
     reducer = StreamReducer()
     for event in events:
@@ -364,7 +347,7 @@ def iter_deltas(events: Iterable[ResponseStreamEvent]) -> Iterator[Delta]:
     reducer.finish()
 
 
-async def aiter_deltas(events: AsyncIterable[ResponseStreamEvent]) -> AsyncIterator[Delta]:
+async def aiter_deltas(events: AsyncIterable[Event]) -> AsyncIterator[Delta]:
     """The async twin of :func:`iter_deltas`: only the loop differs."""
     reducer = StreamReducer()
     async for event in events:

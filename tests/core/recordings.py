@@ -137,6 +137,21 @@ def sdk_events(text: str) -> list[ResponseStreamEvent]:
         return list(stream)
 
 
+def wire_events(text: str) -> list[dict[str, Any]]:
+    """The events the library reads when a server sends ``text`` as its SSE stream: the
+    client's own SSE decoder, each event left as plain JSON."""
+    with _replaying_client(text.encode(), "text/event-stream") as client:
+        body = {"model": "recorded", "input": "recorded", "stream": True}
+        stream = client.post(
+            "/responses",
+            body=body,
+            cast_to=object,
+            stream=True,
+            stream_cls=openai.Stream[object],
+        )
+        return [event for event in stream if isinstance(event, dict)]
+
+
 def sdk_response(body: str | dict[str, Any]) -> Response:
     """The ``Response`` an openai client returns when a server answers with ``body``."""
     raw = body if isinstance(body, str) else json.dumps(body)

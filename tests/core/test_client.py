@@ -193,6 +193,35 @@ def test_unknown_parameters_reach_the_wire(
     assert endpoint.last_body["top_k"] == 4
 
 
+def test_the_built_body_is_what_goes_out(endpoint: LocalEndpoint, client: ResponsesClient) -> None:
+    """The body is sent as built, not reshaped by the SDK: every key and value arrives."""
+    body = build_request(
+        model="local-chat",
+        input=[
+            {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]}
+        ],
+        instructions="Be brief.",
+        extra={"top_k": 4},
+    )
+    client.create(body)
+    assert endpoint.last_body == {**body, "stream": False}
+    list(client.stream({**body, "stream": True}))  # type: ignore[typeddict-item]
+    assert endpoint.last_body == {**body, "stream": True}
+
+
+def test_an_answer_that_is_not_a_json_object_is_a_typed_error() -> None:
+    """A base URL pointing at something else than the API answers 200 with other JSON."""
+    from ovh_responses.errors import APIError
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json=["not", "a", "response"])
+
+    http = httpx2.Client(transport=httpx2.MockTransport(answer))
+    client = ResponsesClient(base_url="http://127.0.0.1:9/v1", http_client=http, max_retries=0)
+    with pytest.raises(APIError, match="base URL"):
+        client.create(build_request(model="local-chat", input="hi"))
+
+
 def test_leaving_a_stream_early_closes_the_response(endpoint: LocalEndpoint) -> None:
     responses: list[httpx2.Response] = []
     http = httpx2.Client(event_hooks={"response": [responses.append]})

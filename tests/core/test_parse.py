@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from openai.types.responses import Response
+from pydantic import ValidationError
+from recordings import OPENAI_JSON, VLLM_JSON, cassette_bodies, sdk_response, vllm_text
 
 from ovh_responses.types import FunctionCall, Reasoning, Usage
-from ovh_responses.wire.answer import parse_arguments, parse_response, parse_usage
+from ovh_responses.wire.answer import (
+    parse_arguments,
+    parse_response,
+    parse_response_json,
+    parse_usage,
+)
 
 
 def response(*output: dict[str, Any], **fields: Any) -> Response:
@@ -207,3 +215,21 @@ def test_output_items_of_unused_types_are_skipped() -> None:
     assert result.text == "sunny"
     assert result.function_calls == []
     assert len(result.output) == 3
+
+
+# ----- answers read as plain JSON --------------------------------------------------------------
+
+
+def test_a_json_answer_parses_as_the_sdk_object_of_it_does() -> None:
+    body = vllm_text(VLLM_JSON[0])
+    assert parse_response_json(json.loads(body)) == parse_response(sdk_response(body))
+
+
+@pytest.mark.parametrize("name", OPENAI_JSON)
+def test_a_json_answer_the_sdk_types_reject_is_still_read(name: str) -> None:
+    """Older servers leave out fields the SDK's types now require; the answer is still read,
+    as the SDK itself reads it, rather than refused."""
+    for body in cassette_bodies(name):
+        with pytest.raises(ValidationError):
+            Response.model_validate(body)
+        assert parse_response_json(body) == parse_response(sdk_response(body))

@@ -19,11 +19,11 @@ from recordings import (
     cassette_bodies,
     cassette_streams,
     http_error,
-    sdk_events,
     sdk_response,
     validated_response,
     vllm_refusal,
     vllm_text,
+    wire_events,
 )
 
 from ovh_responses.client import ResponsesClient
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 
 def streamed(text: str) -> tuple[list[Delta], Result]:
-    deltas = list(iter_deltas(sdk_events(text)))
+    deltas = list(iter_deltas(wire_events(text)))
     last = deltas[-1]
     assert isinstance(last, Done)
     return deltas, last.result

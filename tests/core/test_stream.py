@@ -69,8 +69,13 @@ def terminal(events: Events) -> ResponseCompletedEvent:
     return last
 
 
+def wire(events: Iterable[ResponseStreamEvent]) -> list[dict[str, Any]]:
+    """The events as the reducer receives them: the JSON the server sent."""
+    return [e.to_dict(mode="json") for e in events]
+
+
 def run(events: Iterable[ResponseStreamEvent]) -> list[Delta]:
-    return list(iter_deltas(events))
+    return list(iter_deltas(wire(events)))
 
 
 def done(deltas: Sequence[Delta]) -> Result:
@@ -257,7 +262,7 @@ def test_error_event_raises_with_the_text_so_far() -> None:
     )
     received: list[Delta] = []
     with pytest.raises(StreamError) as caught:
-        received.extend(iter_deltas([*events[: first_two[-1] + 1], error]))
+        received.extend(iter_deltas(wire([*events[: first_two[-1] + 1], error])))
     assert caught.value.code == "server_error"
     assert "model crashed" in str(caught.value)
     assert caught.value.partial_text == "The capital"
@@ -298,7 +303,7 @@ def test_partial_text_when_cut_after_the_last_text() -> None:
 
 def test_finish_without_terminal_event() -> None:
     reducer = StreamReducer()
-    for e in stream("vllm:vllm_stream")[:5]:
+    for e in wire(stream("vllm:vllm_stream")[:5]):
         reducer.feed(e)
     with pytest.raises(StreamInterruptedError):
         reducer.finish()
@@ -315,8 +320,8 @@ async def test_aiter_deltas_raises_on_a_cut_stream() -> None:
             pass
 
 
-async def agen(events: Events) -> AsyncIterator[ResponseStreamEvent]:
-    for e in events:
+async def agen(events: Events) -> AsyncIterator[dict[str, Any]]:
+    for e in wire(events):
         yield e
 
 

@@ -14,8 +14,7 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 from llama_index.core.callbacks.token_counting import get_tokens_from_response
-from openai.types.responses import Response, ResponseStreamEvent
-from pydantic import TypeAdapter
+from openai.types.responses import Response
 
 from llama_index_ovh_responses import OVHResponses
 from llama_index_ovh_responses._inputs import to_input_items
@@ -219,9 +218,8 @@ def test_stop_sequences_cut_the_stream_and_the_final_message_alike():
 
 def test_recorded_vllm_tool_stream():
     """A function call streamed by vLLM, replayed through the core's reducer."""
-    adapter = TypeAdapter(ResponseStreamEvent)
     events = [
-        adapter.validate_json(line[len("data: ") :])
+        json.loads(line[len("data: ") :])
         for line in (RECORDINGS / "vllm" / "vllm_stream_tool.sse").read_text().splitlines()
         if line.startswith("data: ")
     ]
