@@ -24,6 +24,10 @@ from ovh_responses.errors import (
 from ovh_responses.request import MAX_BODY_BYTES, build_request
 from ovh_responses.testing import LocalEndpoint
 
+# Deeper than the interpreter's recursion limit and than the C stack's guard of its JSON encoder
+# (Python 3.12+ has one of its own, far above sys.getrecursionlimit()).
+DEEPER_THAN_ANY_LIMIT = 100 * sys.getrecursionlimit()
+
 
 def _image(kind: str, size: int) -> dict[str, Any]:
     data = base64.b64encode(b"\x89PNG" + b"\x00" * size).decode()
@@ -120,7 +124,7 @@ def test_a_lone_surrogate_in_the_conversation_is_refused() -> None:
 
 def test_nesting_deeper_than_the_recursion_limit_is_refused() -> None:
     deep: Any = "leaf"
-    for _ in range(sys.getrecursionlimit() + 100):
+    for _ in range(DEEPER_THAN_ANY_LIMIT):
         deep = [deep]
     with pytest.raises(RequestRejected, match="nests"):
         build_request(model="local-chat", input="Hello", extra={"metadata": {"deep": deep}})
@@ -228,7 +232,7 @@ def test_a_schema_nested_deeper_than_the_recursion_limit_is_refused() -> None:
     from ovh_responses.wire.tools import function_tool
 
     deep: dict[str, Any] = {"type": "string"}
-    for _ in range(sys.getrecursionlimit() + 100):
+    for _ in range(DEEPER_THAN_ANY_LIMIT):
         deep = {"type": "object", "properties": {"x": deep}}
     for strict in (False, True):
         with pytest.raises(RequestRejected, match="nests"):
