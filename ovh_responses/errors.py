@@ -431,7 +431,20 @@ def retry_after_seconds(headers: Mapping[str, str], *, now: datetime | None = No
     millis = _seconds(lowered.get("retry-after-ms", ""))
     if millis is not None:
         return millis / 1000
-    return _seconds(lowered.get("ratelimit-reset", ""))
+    return reset_seconds(lowered.get("ratelimit-reset", ""), now=now)
+
+
+_UNIX_TIME_FROM = 1_000_000_000.0
+"""A ``RateLimit-Reset`` this large (September 2001 as a Unix time) is a moment, not a wait:
+some rate limiters send the time the window resets instead of the seconds until then."""
+
+
+def reset_seconds(value: str, *, now: datetime | None = None) -> float | None:
+    """The wait a ``RateLimit-Reset`` value gives: seconds, or the seconds until a Unix time."""
+    seconds = _seconds(value)
+    if seconds is None or seconds < _UNIX_TIME_FROM:
+        return seconds
+    return max(0.0, seconds - (now or datetime.now(UTC)).timestamp())
 
 
 def _seconds(value: str) -> float | None:
