@@ -148,6 +148,15 @@ class StreamInterruptedError(StreamError, APIConnectionError):
     """The connection closed before the stream's terminal event."""
 
 
+class NotEventStreamError(StreamError):
+    """A streamed request was answered with something that is not an event stream (a proxy's
+    page, plain JSON); ``content_type`` is what the answer said it was."""
+
+    def __init__(self, message: str, *, content_type: str = "", partial_text: str = "") -> None:
+        super().__init__(message, partial_text=partial_text)
+        self.content_type = content_type
+
+
 class StructuredOutputError(OVHError, ValueError):
     """The model refused, or its structured output is not valid JSON. ``text`` is what it
     wrote."""

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from core_calls import (
     ANSWER,
+    PROMPT,
     ROUTES,
     STREAMING,
     STYLES,
@@ -26,6 +27,7 @@ from core_calls import (
 
 from ovh_responses import errors
 from ovh_responses.client import ResponsesClient
+from ovh_responses.request import build_request
 from ovh_responses.testing import (
     CutStreamFault,
     DelayFault,
@@ -217,16 +219,67 @@ def test_a_200_whose_body_is_not_json_is_a_typed_error(
     assert sent(endpoint, route) == 1
 
 
+NOT_SSE = {
+    "html page": ("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"),
+    "plain JSON": ('{"id": "resp_1", "object": "response", "output": []}', "application/json"),
+    "no content type": ("<html><body>Sign in to continue</body></html>", ""),
+}
+
+
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("style", STREAMING)
-def test_a_200_stream_whose_body_is_not_sse_is_a_typed_error(
-    endpoint: LocalEndpoint, style: str, route: str
+@pytest.mark.parametrize(("body", "content_type"), NOT_SSE.values(), ids=NOT_SSE.keys())
+def test_a_200_stream_whose_body_is_not_sse_says_so_and_what_to_check(
+    endpoint: LocalEndpoint, body: str, content_type: str, style: str, route: str
 ) -> None:
-    endpoint.inject(NotJsonFault())
+    endpoint.inject(NotJsonFault(body=body, content_type=content_type))
     out = call(_client(endpoint, retries=2), style, route)
-    assert isinstance(out.error, errors.StreamError)
+    assert isinstance(out.error, errors.NotEventStreamError), repr(out.error)
+    assert "not an event stream" in str(out.error)
+    assert (content_type or "no Content-Type") in str(out.error)
+    assert out.error.content_type == content_type
+    assert "base_url" in str(out.error)
+    assert f"{endpoint.base_url}{ROUTES[route].removeprefix('/v1')}" in str(out.error)
+    assert out.error.partial_text == ""
     assert out.text is None
     assert not out.streamed
+    assert sent(endpoint, route) == 1, "not retried"
+
+
+def _recorded_stream(endpoint: LocalEndpoint, route: str) -> str:
+    """The raw event stream the endpoint sends for the prompt on ``route``."""
+    import httpx2
+
+    body = build_request(model="local-chat", input=PROMPT, stream=True)
+    if route == "chat_completions":
+        body = {"model": "local-chat", "messages": [{"role": "user", "content": PROMPT}]}
+        body |= {"stream": True, "store": False}
+    url = f"{endpoint.base_url}{ROUTES[route].removeprefix('/v1')}"
+    answer = httpx2.post(url, json=body, timeout=5.0)
+    assert answer.headers["content-type"].startswith("text/event-stream")
+    endpoint.clear()
+    return answer.text
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("style", STREAMING)
+def test_an_event_stream_under_another_content_type_is_read_as_usual(
+    endpoint: LocalEndpoint, style: str, route: str
+) -> None:
+    raw = _recorded_stream(endpoint, route)
+    endpoint.inject(NotJsonFault(body=raw, content_type="application/octet-stream"))
+    out = call(_client(endpoint, retries=0), style, route)
+    assert_whole_answer_once(out, style)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("style", STREAMING)
+def test_an_event_stream_cut_before_its_first_event_is_still_an_interruption(
+    endpoint: LocalEndpoint, style: str, route: str
+) -> None:
+    endpoint.inject(CutStreamFault(after_events=0))
+    out = call(_client(endpoint, retries=0), style, route)
+    assert type(out.error) is errors.StreamInterruptedError, repr(out.error)
 
 
 @pytest.mark.parametrize("style", ["create", "acreate"])
