@@ -30,6 +30,7 @@ __all__ = [
     "OVHEmbeddingModelError",
     "OVHModelNotFoundError",
     "OVHModelNotOnRouteError",
+    "OVHNotEventStreamError",
     "OVHOutputParserError",
     "OVHRateLimitError",
     "OVHRefusalError",
@@ -94,6 +95,10 @@ class OVHStreamInterruptedError(core.StreamInterruptedError, lc.ModelConnectionE
     """The connection closed before the stream's terminal event."""
 
 
+class OVHNotEventStreamError(core.NotEventStreamError, lc.ModelAPIError):
+    """A streamed request was answered with something that is not an event stream."""
+
+
 class OVHRefusalError(core.StructuredOutputError, lc.ModelRefusalError):
     """The model refused to produce the requested structured output."""
 
@@ -117,6 +122,7 @@ class OVHOutputParserError(core.StructuredOutputError, lc.OutputParserException)
 # Most specific first: the first entry the error is an instance of wins.
 _MIRRORS: tuple[tuple[type[core.OVHError], type[core.OVHError]], ...] = (
     (core.StreamInterruptedError, OVHStreamInterruptedError),
+    (core.NotEventStreamError, OVHNotEventStreamError),
     (core.StreamError, OVHStreamError),
     (core.ContextOverflowError, OVHContextOverflowError),
     (core.BadRequestError, OVHBadRequestError),

@@ -148,6 +148,15 @@ class StreamInterruptedError(StreamError, APIConnectionError):
     """The connection closed before the stream's terminal event."""
 
 
+class NotEventStreamError(StreamError):
+    """A streamed request was answered with something that is not an event stream (a proxy's
+    page, plain JSON); ``content_type`` is what the answer said it was."""
+
+    def __init__(self, message: str, *, content_type: str = "", partial_text: str = "") -> None:
+        super().__init__(message, partial_text=partial_text)
+        self.content_type = content_type
+
+
 class StructuredOutputError(OVHError, ValueError):
     """The model refused, or its structured output is not valid JSON. ``text`` is what it
     wrote."""
@@ -431,7 +440,20 @@ def retry_after_seconds(headers: Mapping[str, str], *, now: datetime | None = No
     millis = _seconds(lowered.get("retry-after-ms", ""))
     if millis is not None:
         return millis / 1000
-    return _seconds(lowered.get("ratelimit-reset", ""))
+    return reset_seconds(lowered.get("ratelimit-reset", ""), now=now)
+
+
+_UNIX_TIME_FROM = 1_000_000_000.0
+"""A ``RateLimit-Reset`` this large (September 2001 as a Unix time) is a moment, not a wait:
+some rate limiters send the time the window resets instead of the seconds until then."""
+
+
+def reset_seconds(value: str, *, now: datetime | None = None) -> float | None:
+    """The wait a ``RateLimit-Reset`` value gives: seconds, or the seconds until a Unix time."""
+    seconds = _seconds(value)
+    if seconds is None or seconds < _UNIX_TIME_FROM:
+        return seconds
+    return max(0.0, seconds - (now or datetime.now(UTC)).timestamp())
 
 
 def _seconds(value: str) -> float | None:

@@ -6,15 +6,23 @@ An asyncio connection pool belongs to the loop it was opened in, so each loop (o
 finalizes its async generators (``asyncio.run`` and ``asyncio.Runner`` do so before closing the
 loop), and forgotten once the loop is closed, so finished loops leave neither clients nor open
 sockets behind. HTTP clients supplied by the caller are used as given and never closed.
+
+The HTTP clients made here carry the SDK's defaults and one response hook: a 429 or 503 whose
+wait is given only as ``RateLimit-Reset`` gets a ``Retry-After`` with the same seconds, the
+header the SDK's bounded retries read (with their own cap). HTTP clients supplied by the caller
+are not changed: their retries wait as the SDK decides.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ovh_responses.errors import reset_seconds
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable
@@ -74,7 +82,8 @@ class OpenAIClients:
             if state.sync is None:
                 from openai import OpenAI
 
-                state.sync = OpenAI(**self._options(), http_client=self._http_client)
+                http = self._http_client or _http_client()
+                state.sync = OpenAI(**self._options(), http_client=http)
             return state.sync
 
     def for_loop(self) -> AsyncOpenAI:
@@ -111,7 +120,8 @@ class OpenAIClients:
     def _new_async(self) -> AsyncOpenAI:
         from openai import AsyncOpenAI
 
-        return AsyncOpenAI(**self._options(), http_client=self._http_async_client)
+        http = self._http_async_client or _http_async_client()
+        return AsyncOpenAI(**self._options(), http_client=http)
 
     def _prune(self) -> None:
         """Forget the clients of closed loops (already closed by their loop's shutdown; if the
@@ -144,6 +154,39 @@ class OpenAIClients:
             await entry.closer.aclose()
         if no_loop is not None and self._http_async_client is None:
             await no_loop.close()
+
+
+_WAIT_STATUSES = frozenset({429, 503})
+
+
+def _retry_after_from_reset(response: httpx2.Response) -> None:
+    """Give a 429 or 503 that states its wait only as ``RateLimit-Reset`` the same wait as
+    ``Retry-After``, so that the SDK's retries honour it."""
+    headers = response.headers
+    if response.status_code not in _WAIT_STATUSES:
+        return
+    if "retry-after" in headers or "retry-after-ms" in headers:
+        return
+    wait = reset_seconds(headers.get("ratelimit-reset", ""))
+    if wait is not None and math.isfinite(wait):
+        headers["Retry-After"] = str(wait)
+
+
+async def _aretry_after_from_reset(response: httpx2.Response) -> None:
+    _retry_after_from_reset(response)
+
+
+def _http_client() -> httpx2.Client:
+    """An HTTP client with the SDK's defaults and the ``RateLimit-Reset`` hook."""
+    from openai import DefaultHttpxClient
+
+    return DefaultHttpxClient(event_hooks={"response": [_retry_after_from_reset]})
+
+
+def _http_async_client() -> httpx2.AsyncClient:
+    from openai import DefaultAsyncHttpxClient
+
+    return DefaultAsyncHttpxClient(event_hooks={"response": [_aretry_after_from_reset]})
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -1,6 +1,6 @@
 """The client's streams: SDK streams of either route as deltas adapted to what the caller
-asked, the id and model a stream announces, the text delivered before a failure, and stop
-sequences that end a stream early (closing its connection)."""
+asked, the id and model a stream announces, the text delivered before a failure, answers that
+were never event streams, and stop sequences that end a stream early (closing its connection)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from contextlib import aclosing, closing, contextmanager
 from typing import TYPE_CHECKING
 
 from ovh_responses.chat.answer import aiter_chat_deltas, iter_chat_deltas
-from ovh_responses.errors import StreamError, translate
+from ovh_responses.errors import (
+    NotEventStreamError,
+    StreamError,
+    StreamInterruptedError,
+    translate,
+)
 from ovh_responses.fitting.answer import DeltaAdapter
 from ovh_responses.fitting.stop import StopFilter
+from ovh_responses.settings import DEFAULT_BASE_URL
 from ovh_responses.types import TextDelta
 from ovh_responses.wire.stream import aiter_deltas, iter_deltas
 
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
     )
     from contextlib import AbstractContextManager
 
+    import httpx2
     from openai import AsyncStream, Stream
     from openai.types.chat import ChatCompletionChunk
     from pydantic import SecretStr
@@ -63,7 +70,8 @@ def responses_deltas(
     """The deltas of a ``/v1/responses`` stream, adapted to what the caller asked; the stream
     is closed when they end or are left."""
     adapter, delivered = DeltaAdapter(plan.notes), Delivered()
-    with events, delivered.noted(), _translate_stream(plan, secret):
+    checked = _event_stream(events.response, identity)
+    with events, delivered.noted(), checked, _translate_stream(plan, secret):
         for delta in iter_deltas(noted_events(events, identity)):
             delivered.add(delta)
             yield from adapter.feed(delta)
@@ -77,7 +85,8 @@ async def aresponses_deltas(
 ) -> AsyncGenerator[Delta, None]:
     adapter, delivered = DeltaAdapter(plan.notes), Delivered()
     async with events:
-        with delivered.noted(), _translate_stream(plan, secret):
+        checked = _event_stream(events.response, identity)
+        with delivered.noted(), checked, _translate_stream(plan, secret):
             async for delta in aiter_deltas(anoted_events(events, identity)):
                 delivered.add(delta)
                 for adapted in adapter.feed(delta):
@@ -92,7 +101,7 @@ def chat_deltas(
 ) -> Generator[Delta, None, None]:
     """The deltas of a ``/v1/chat/completions`` stream, as :func:`responses_deltas`."""
     adapter = DeltaAdapter(plan.notes)
-    with chunks:
+    with chunks, _event_stream(chunks.response, identity):
         for delta in iter_chat_deltas(noted_chunks(chunks, identity), secret=secret):
             yield from adapter.feed(delta)
 
@@ -105,9 +114,39 @@ async def achat_deltas(
 ) -> AsyncGenerator[Delta, None]:
     adapter = DeltaAdapter(plan.notes)
     async with chunks:
-        async for delta in aiter_chat_deltas(anoted_chunks(chunks, identity), secret=secret):
-            for adapted in adapter.feed(delta):
-                yield adapted
+        with _event_stream(chunks.response, identity):
+            async for delta in aiter_chat_deltas(anoted_chunks(chunks, identity), secret=secret):
+                for adapted in adapter.feed(delta):
+                    yield adapted
+
+
+@contextmanager
+def _event_stream(response: httpx2.Response, identity: StreamIdentity) -> Iterator[None]:
+    """A stream that ends before its first event, from an answer that does not say it is an
+    event stream, never was one: it raises :class:`NotEventStreamError` saying what came
+    instead. An event stream under another content type is read as usual."""
+    try:
+        yield
+    except StreamInterruptedError as e:
+        kind = response.headers.get("content-type", "")
+        if identity.id or e.partial_text or _is_event_stream(kind):
+            raise
+        raise _not_event_stream(kind, str(response.url)) from e
+
+
+def _is_event_stream(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() == "text/event-stream"
+
+
+def _not_event_stream(content_type: str, url: str) -> NotEventStreamError:
+    seen = f"Content-Type: {content_type}" if content_type else "no Content-Type"
+    return NotEventStreamError(
+        f"The answer to a streamed request from {url} was not an event stream ({seen}), so it "
+        "holds no answer. Check base_url: it must be the root of an OpenAI-compatible API "
+        f"(such as {DEFAULT_BASE_URL}); a page or a plain JSON body in its place usually "
+        "comes from a proxy, a captive portal or a wrong path.",
+        content_type=content_type,
+    )
 
 
 class Delivered:

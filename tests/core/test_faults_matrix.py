@@ -9,13 +9,21 @@ The SDK's own backoff between retries is shortened (its constant, not our code) 
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
+from core_calls import (
+    ANSWER,
+    PROMPT,
+    ROUTES,
+    STREAMING,
+    STYLES,
+    Outcome,
+    assert_whole_answer_once,
+    call,
+    sent,
+)
 
 from ovh_responses import errors
 from ovh_responses.client import ResponsesClient
@@ -35,13 +43,7 @@ from ovh_responses.testing import (
     ServerErrorFault,
     UnfinishedStreamFault,
 )
-from ovh_responses.types import Done, TextDelta
 
-PROMPT = "Hello there"
-ANSWER = "Hello! How can I help you today?"  # what the local model says to a greeting
-ROUTES = {"responses": "/v1/responses", "chat_completions": "/v1/chat/completions"}
-STYLES = ("create", "acreate", "stream", "astream")
-STREAMING = ("stream", "astream")
 # Where a stream fault strikes: after a few text deltas on either route.
 AFTER = {"responses": 7, "chat_completions": 4}
 TIMEOUT = 0.2  # the client's timeout in the timeout cells; the injected delays are longer
@@ -54,64 +56,10 @@ def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sdk, "INITIAL_RETRY_DELAY", 0.01)
 
 
-@dataclass
-class Outcome:
-    streamed: list[str] = field(default_factory=list)
-    text: str | None = None
-    error: BaseException | None = None
-    seconds: float = 0.0
-
-
 def _client(endpoint: LocalEndpoint, retries: int, fault: Fault | None = None) -> ResponsesClient:
     """A client with a short timeout for the cells that test timeouts, a long one elsewhere."""
     timeout = TIMEOUT if isinstance(fault, DelayFault) else 5.0
     return ResponsesClient(base_url=endpoint.base_url, max_retries=retries, timeout=timeout)
-
-
-async def _acall(client: ResponsesClient, style: str, route: str, out: Outcome) -> None:
-    body = build_request(model="local-chat", input=PROMPT, stream=style == "astream")
-    if style == "acreate":
-        out.text = (await client.acreate(body, route=route)).text  # type: ignore[arg-type]
-        return
-    async for delta in client.astream(body, route=route):  # type: ignore[arg-type]
-        _note(delta, out)
-
-
-def _call(client: ResponsesClient, style: str, route: str) -> Outcome:
-    out = Outcome()
-    started = time.monotonic()
-    try:
-        if style.startswith("a"):
-            asyncio.run(_acall(client, style, route, out))
-        elif style == "create":
-            body = build_request(model="local-chat", input=PROMPT)
-            out.text = client.create(body, route=route).text  # type: ignore[arg-type]
-        else:
-            body = build_request(model="local-chat", input=PROMPT, stream=True)
-            for delta in client.stream(body, route=route):  # type: ignore[arg-type]
-                _note(delta, out)
-    except errors.OVHError as e:
-        out.error = e
-    out.seconds = time.monotonic() - started
-    return out
-
-
-def _note(delta: object, out: Outcome) -> None:
-    if isinstance(delta, TextDelta):
-        out.streamed.append(delta.text)
-    elif isinstance(delta, Done):
-        out.text = delta.result.text
-
-
-def _sent(endpoint: LocalEndpoint, route: str) -> int:
-    return len(endpoint.requests_to(ROUTES[route]))
-
-
-def _assert_whole_answer_once(out: Outcome, style: str) -> None:
-    assert out.error is None, f"expected success, got {out.error!r}"
-    assert out.text == ANSWER
-    if style in STREAMING:
-        assert "".join(out.streamed) == ANSWER, "every piece delivered exactly once"
 
 
 # ----- faults before the answer starts: retried within the budget, then success ----------------
@@ -135,18 +83,18 @@ def test_a_fault_before_any_output_is_retried_then_the_whole_answer_arrives_once
     endpoint: LocalEndpoint, fault: Fault, style: str, route: str
 ) -> None:
     endpoint.inject(fault)
-    out = _call(_client(endpoint, retries=1, fault=fault), style, route)
-    _assert_whole_answer_once(out, style)
-    assert _sent(endpoint, route) == 2
+    out = call(_client(endpoint, retries=1, fault=fault), style, route)
+    assert_whole_answer_once(out, style)
+    assert sent(endpoint, route) == 2
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_retry_after_is_honoured(endpoint: LocalEndpoint, style: str) -> None:
     endpoint.inject(RateLimitFault(retry_after=0.15, times=2))
-    out = _call(_client(endpoint, retries=2), style, "responses")
-    _assert_whole_answer_once(out, style)
+    out = call(_client(endpoint, retries=2), style, "responses")
+    assert_whole_answer_once(out, style)
     assert out.seconds >= 0.3, "two waits of 0.15 s, as the server asked"
-    assert _sent(endpoint, "responses") == 3
+    assert sent(endpoint, "responses") == 3
 
 
 # ----- the retry budget spent: a typed error, and no request beyond the budget -----------------
@@ -181,19 +129,19 @@ def test_when_the_retries_are_spent_a_typed_error_says_what_to_do(
     route: str,
 ) -> None:
     endpoint.inject(fault)
-    out = _call(_client(endpoint, retries=2, fault=fault), style, route)
+    out = call(_client(endpoint, retries=2, fault=fault), style, route)
     assert isinstance(out.error, kind)
     assert says in str(out.error)
     assert out.text is None
     assert not out.streamed
-    assert _sent(endpoint, route) == 3, "one request and two retries, never more"
+    assert sent(endpoint, route) == 3, "one request and two retries, never more"
     endpoint.clear_faults()
 
 
 def test_the_rate_limit_wait_is_reported_from_either_header(endpoint: LocalEndpoint) -> None:
     for header in ("Retry-After", "RateLimit-Reset"):
         endpoint.inject(RateLimitFault(retry_after=42, header=header))
-        out = _call(_client(endpoint, retries=0), "create", "responses")
+        out = call(_client(endpoint, retries=0), "create", "responses")
         assert isinstance(out.error, errors.RateLimitError)
         assert out.error.retry_after == 42
 
@@ -220,9 +168,9 @@ def test_a_stream_failing_midway_raises_with_the_text_delivered_and_is_not_retri
     route: str,
 ) -> None:
     endpoint.inject(fault(after_events=AFTER[route]))  # type: ignore[call-arg]
-    out = _call(_client(endpoint, retries=2), style, route)
+    out = call(_client(endpoint, retries=2), style, route)
     _assert_partial(out, kind)
-    assert _sent(endpoint, route) == 1
+    assert sent(endpoint, route) == 1
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -232,10 +180,10 @@ def test_a_timeout_between_deltas_raises_with_the_text_delivered(
 ) -> None:
     delay = DelayFault(seconds=TIMEOUT * 3, after_events=AFTER[route])
     endpoint.inject(delay)
-    out = _call(_client(endpoint, retries=2, fault=delay), style, route)
+    out = call(_client(endpoint, retries=2, fault=delay), style, route)
     _assert_partial(out, errors.StreamInterruptedError)
     assert "timed out" in str(out.error)
-    assert _sent(endpoint, route) == 1
+    assert sent(endpoint, route) == 1
 
 
 def _assert_partial(out: Outcome, kind: type[errors.OVHError]) -> None:
@@ -265,22 +213,73 @@ def test_a_200_whose_body_is_not_json_is_a_typed_error(
     endpoint: LocalEndpoint, fault: Fault, style: str, route: str
 ) -> None:
     endpoint.inject(fault)
-    out = _call(_client(endpoint, retries=2), style, route)
+    out = call(_client(endpoint, retries=2), style, route)
     assert type(out.error) is errors.APIError
     assert "not JSON" in str(out.error) or "not valid JSON" in str(out.error)
-    assert _sent(endpoint, route) == 1
+    assert sent(endpoint, route) == 1
+
+
+NOT_SSE = {
+    "html page": ("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"),
+    "plain JSON": ('{"id": "resp_1", "object": "response", "output": []}', "application/json"),
+    "no content type": ("<html><body>Sign in to continue</body></html>", ""),
+}
 
 
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("style", STREAMING)
-def test_a_200_stream_whose_body_is_not_sse_is_a_typed_error(
-    endpoint: LocalEndpoint, style: str, route: str
+@pytest.mark.parametrize(("body", "content_type"), NOT_SSE.values(), ids=NOT_SSE.keys())
+def test_a_200_stream_whose_body_is_not_sse_says_so_and_what_to_check(
+    endpoint: LocalEndpoint, body: str, content_type: str, style: str, route: str
 ) -> None:
-    endpoint.inject(NotJsonFault())
-    out = _call(_client(endpoint, retries=2), style, route)
-    assert isinstance(out.error, errors.StreamError)
+    endpoint.inject(NotJsonFault(body=body, content_type=content_type))
+    out = call(_client(endpoint, retries=2), style, route)
+    assert isinstance(out.error, errors.NotEventStreamError), repr(out.error)
+    assert "not an event stream" in str(out.error)
+    assert (content_type or "no Content-Type") in str(out.error)
+    assert out.error.content_type == content_type
+    assert "base_url" in str(out.error)
+    assert f"{endpoint.base_url}{ROUTES[route].removeprefix('/v1')}" in str(out.error)
+    assert out.error.partial_text == ""
     assert out.text is None
     assert not out.streamed
+    assert sent(endpoint, route) == 1, "not retried"
+
+
+def _recorded_stream(endpoint: LocalEndpoint, route: str) -> str:
+    """The raw event stream the endpoint sends for the prompt on ``route``."""
+    import httpx2
+
+    body = build_request(model="local-chat", input=PROMPT, stream=True)
+    if route == "chat_completions":
+        body = {"model": "local-chat", "messages": [{"role": "user", "content": PROMPT}]}
+        body |= {"stream": True, "store": False}
+    url = f"{endpoint.base_url}{ROUTES[route].removeprefix('/v1')}"
+    answer = httpx2.post(url, json=body, timeout=5.0)
+    assert answer.headers["content-type"].startswith("text/event-stream")
+    endpoint.clear()
+    return answer.text
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("style", STREAMING)
+def test_an_event_stream_under_another_content_type_is_read_as_usual(
+    endpoint: LocalEndpoint, style: str, route: str
+) -> None:
+    raw = _recorded_stream(endpoint, route)
+    endpoint.inject(NotJsonFault(body=raw, content_type="application/octet-stream"))
+    out = call(_client(endpoint, retries=0), style, route)
+    assert_whole_answer_once(out, style)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("style", STREAMING)
+def test_an_event_stream_cut_before_its_first_event_is_still_an_interruption(
+    endpoint: LocalEndpoint, style: str, route: str
+) -> None:
+    endpoint.inject(CutStreamFault(after_events=0))
+    out = call(_client(endpoint, retries=0), style, route)
+    assert type(out.error) is errors.StreamInterruptedError, repr(out.error)
 
 
 @pytest.mark.parametrize("style", ["create", "acreate"])
@@ -288,7 +287,7 @@ def test_a_failed_response_without_streaming_is_a_typed_error(
     endpoint: LocalEndpoint, style: str
 ) -> None:
     endpoint.inject(FailedResponseFault(message="The GPU fell over."))
-    out = _call(_client(endpoint, retries=0), style, "responses")
+    out = call(_client(endpoint, retries=0), style, "responses")
     assert isinstance(out.error, errors.APIError)
     assert "The GPU fell over." in str(out.error)
 
@@ -307,7 +306,7 @@ def closed_port() -> Iterator[int]:
 def test_a_refused_connection_names_the_url_it_tried(closed_port: int, style: str) -> None:
     url = f"http://127.0.0.1:{closed_port}/v1"
     client = ResponsesClient(base_url=url, api_key="sk-" + "x" * 40, max_retries=1)
-    out = _call(client, style, "responses")
+    out = call(client, style, "responses")
     assert isinstance(out.error, errors.APIConnectionError)
     assert f"{url}/responses" in str(out.error)
     assert "x" * 40 not in str(out.error)

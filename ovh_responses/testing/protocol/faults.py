@@ -39,12 +39,13 @@ class RateLimitFault(Fault):
 
 @dataclass(frozen=True, slots=True)
 class ServerErrorFault(Fault):
-    """An HTTP 5xx (500 by default; 502, 503, 504 also have typed bodies), with a
-    ``Retry-After`` header when ``retry_after`` is set."""
+    """An HTTP 5xx (500 by default; 502, 503, 504 also have typed bodies), with the wait in
+    ``header`` (``Retry-After`` by default, or ``RateLimit-Reset``) when ``retry_after`` is set."""
 
     status: int = 500
     message: str = "Internal server error."
     retry_after: float | None = None
+    header: str = "Retry-After"
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,7 @@ class EndpointHandler(BaseHTTPRequestHandler):
             return True
         if isinstance(fault, ServerErrorFault):
             after = fault.retry_after
-            wait = {"Retry-After": _seconds(after)} if after is not None else None
+            wait = {fault.header: _seconds(after)} if after is not None else None
             self._send_json(fault.status, error_body(fault.status, fault.message), wait)
             return True
         if isinstance(fault, DropConnectionFault):
