@@ -226,15 +226,16 @@ def test_max_output_tokens_ends_incomplete_in_json(sdk: OpenAI) -> None:
     assert response.usage.output_tokens == 3
 
 
-def test_max_output_tokens_ends_stream_with_completed_incomplete_vllm_way(sdk: OpenAI) -> None:
+def _last_event_of_two_tokens(sdk: OpenAI, prompt: str) -> object:
+    """The last event of a stream allowed two output tokens."""
     stream = sdk.responses.create(
-        model="local-chat",
-        input="Tell me about the history of the Roman empire",
-        max_output_tokens=2,
-        stream=True,
-        store=False,
+        model="local-chat", input=prompt, max_output_tokens=2, stream=True, store=False
     )
-    last = list(stream)[-1]
+    return list(stream)[-1]
+
+
+def test_max_output_tokens_ends_stream_with_completed_incomplete_vllm_way(sdk: OpenAI) -> None:
+    last = _last_event_of_two_tokens(sdk, "Tell me about the history of the Roman empire")
     assert isinstance(last, ResponseCompletedEvent)
     assert last.response.status == "incomplete"
     assert last.response.incomplete_details is not None
@@ -246,14 +247,7 @@ def test_openai_truncation_style_ends_with_response_incomplete(
 ) -> None:
     ep = make_endpoint(truncation_style="openai")
     sdk = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
-    stream = sdk.responses.create(
-        model="local-chat",
-        input="Tell me a story",
-        max_output_tokens=2,
-        stream=True,
-        store=False,
-    )
-    last = list(stream)[-1]
+    last = _last_event_of_two_tokens(sdk, "Tell me a story")
     assert isinstance(last, ResponseIncompleteEvent)
     item = last.response.output[0]
     assert item.type == "message"
