@@ -20,7 +20,7 @@ from langchain_ovh_responses._errors import langchain_errors
 from ovh_responses._arguments import checked, spellings
 from ovh_responses.client import DEFAULT_EMBED_BATCH_SIZE, ResponsesClient
 from ovh_responses.client.holder import ClientHolder
-from ovh_responses.ratelimit import aembed_limited, embed_limited
+from ovh_responses.client.ratelimit import aembed_limited, embed_limited
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager

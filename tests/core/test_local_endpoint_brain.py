@@ -10,15 +10,8 @@ import pytest
 from openai import OpenAI
 from pydantic import BaseModel, Field
 
-from ovh_responses.testing import LocalEndpoint
-
 if TYPE_CHECKING:
     from openai.types.responses import Response, ResponseFunctionToolCall
-
-
-@pytest.fixture
-def client(endpoint: LocalEndpoint) -> OpenAI:
-    return OpenAI(base_url=endpoint.base_url, api_key="test-key", max_retries=0)
 
 
 def tool(name: str, description: str, schema: type[BaseModel] | dict[str, Any]) -> Any:
@@ -69,30 +62,28 @@ def calls(response: Response) -> list[ResponseFunctionToolCall]:
     return [item for item in response.output if item.type == "function_call"]
 
 
-def ask(client: OpenAI, prompt: Any, **kw: Any) -> Response:
-    response: Response = client.responses.create(
-        model="local-chat", input=prompt, store=False, **kw
-    )
+def ask(sdk: OpenAI, prompt: Any, **kw: Any) -> Response:
+    response: Response = sdk.responses.create(model="local-chat", input=prompt, store=False, **kw)
     return response
 
 
-def test_tool_named_in_the_prompt_is_called_with_the_prompt_number(client: OpenAI) -> None:
+def test_tool_named_in_the_prompt_is_called_with_the_prompt_number(sdk: OpenAI) -> None:
     prompt = "What is the value of magic_function(3)? Use the tool."
-    [call] = calls(ask(client, prompt, tools=[MAGIC]))
+    [call] = calls(ask(sdk, prompt, tools=[MAGIC]))
     assert call.name == "magic_function"
     assert json.loads(call.arguments) == {"input": 3}
 
 
-def test_tool_asked_for_by_what_it_does(client: OpenAI) -> None:
-    [call] = calls(ask(client, "What is the weather in San Francisco, CA?", tools=[WEATHER]))
+def test_tool_asked_for_by_what_it_does(sdk: OpenAI) -> None:
+    [call] = calls(ask(sdk, "What is the weather in San Francisco, CA?", tools=[WEATHER]))
     assert call.name == "get_weather"
     assert json.loads(call.arguments) == {"location": "San Francisco, CA"}
-    [add] = calls(ask(client, "What is 3 + 4", tools=[ADDER]))
+    [add] = calls(ask(sdk, "What is 3 + 4", tools=[ADDER]))
     assert json.loads(add.arguments) == {"a": 3, "b": 4}
 
 
-def test_no_tool_call_when_the_prompt_does_not_ask_for_one(client: OpenAI) -> None:
-    response = ask(client, "Hello!", tools=[MAGIC, WEATHER])
+def test_no_tool_call_when_the_prompt_does_not_ask_for_one(sdk: OpenAI) -> None:
+    response = ask(sdk, "Hello!", tools=[MAGIC, WEATHER])
     assert calls(response) == []
     assert response.output_text
 
@@ -101,24 +92,24 @@ def test_no_tool_call_when_the_prompt_does_not_ask_for_one(client: OpenAI) -> No
     ("choice", "name"),
     [("required", "magic_function"), ({"type": "function", "name": "get_weather"}, "get_weather")],
 )
-def test_tool_choice_forces_a_call(client: OpenAI, choice: Any, name: str) -> None:
-    [call] = calls(ask(client, "Hello!", tools=[MAGIC, WEATHER], tool_choice=choice))
+def test_tool_choice_forces_a_call(sdk: OpenAI, choice: Any, name: str) -> None:
+    [call] = calls(ask(sdk, "Hello!", tools=[MAGIC, WEATHER], tool_choice=choice))
     assert call.name == name
     schema = Magic if name == "magic_function" else Location
     schema.model_validate_json(call.arguments)
 
 
-def test_tool_choice_none_never_calls(client: OpenAI) -> None:
-    response = ask(client, "magic_function(3) please", tools=[MAGIC], tool_choice="none")
+def test_tool_choice_none_never_calls(sdk: OpenAI) -> None:
+    response = ask(sdk, "magic_function(3) please", tools=[MAGIC], tool_choice="none")
     assert calls(response) == []
 
 
-def test_arguments_are_valid_against_a_rich_schema(client: OpenAI) -> None:
+def test_arguments_are_valid_against_a_rich_schema(sdk: OpenAI) -> None:
     prompt = (
         "Place an order for the customer named 'Ada Lovelace': quantity is 3, unit fahrenheit, "
         "express delivery, tags 'gift' and 'fragile'."
     )
-    [call] = calls(ask(client, prompt, tools=[ORDER], tool_choice="required"))
+    [call] = calls(ask(sdk, prompt, tools=[ORDER], tool_choice="required"))
     order = Order.model_validate_json(call.arguments)
     assert order.customer_name == "Ada Lovelace"
     assert order.quantity == 3
@@ -127,7 +118,7 @@ def test_arguments_are_valid_against_a_rich_schema(client: OpenAI) -> None:
     assert order.tags == ["gift", "fragile"]
 
 
-def test_unicode_arguments_are_kept(client: OpenAI) -> None:
+def test_unicode_arguments_are_kept(sdk: OpenAI) -> None:
     customer = tool(
         "unicode_customer",
         "Create a customer.",
@@ -138,22 +129,22 @@ def test_unicode_arguments_are_kept(client: OpenAI) -> None:
         },
     )
     prompt = "Create a customer named '你好啊集团' (Hello Group) - a Chinese technology company"
-    [call] = calls(ask(client, prompt, tools=[customer], tool_choice="required"))
+    [call] = calls(ask(sdk, prompt, tools=[customer], tool_choice="required"))
     assert "你好啊集团" in call.arguments
     assert json.loads(call.arguments)["customer_name"] == "你好啊集团"
 
 
-def test_two_named_tools_are_called_in_parallel_unless_disabled(client: OpenAI) -> None:
+def test_two_named_tools_are_called_in_parallel_unless_disabled(sdk: OpenAI) -> None:
     prompt = "What is the weather in Paris, and what is 2 + 5?"
-    both = calls(ask(client, prompt, tools=[WEATHER, ADDER]))
+    both = calls(ask(sdk, prompt, tools=[WEATHER, ADDER]))
     assert [c.name for c in both] == ["get_weather", "my_adder_tool"]
     assert len({c.call_id for c in both}) == 2
-    one = calls(ask(client, prompt, tools=[WEATHER, ADDER], parallel_tool_calls=False))
+    one = calls(ask(sdk, prompt, tools=[WEATHER, ADDER], parallel_tool_calls=False))
     assert [c.name for c in one] == ["get_weather"]
 
 
-def test_tool_round_trip_answers_with_the_output(client: OpenAI) -> None:
-    first = ask(client, "What is 1 + 2", tools=[ADDER])
+def test_tool_round_trip_answers_with_the_output(sdk: OpenAI) -> None:
+    first = ask(sdk, "What is 1 + 2", tools=[ADDER])
     [call] = calls(first)
     history: list[Any] = [
         {"role": "user", "content": "What is 1 + 2"},
@@ -165,17 +156,17 @@ def test_tool_round_trip_answers_with_the_output(client: OpenAI) -> None:
         },
         {"type": "function_call_output", "call_id": call.call_id, "output": '{"result": 3}'},
     ]
-    second = ask(client, history, tools=[ADDER])
+    second = ask(sdk, history, tools=[ADDER])
     assert calls(second) == []
     assert second.output_text == 'The result of my_adder_tool is {"result": 3}.'
 
 
-def test_chat_style_tool_messages_are_accepted(client: OpenAI) -> None:
+def test_chat_style_tool_messages_are_accepted(sdk: OpenAI) -> None:
     history: list[Any] = [
         {"role": "user", "content": "What is the weather in Paris?"},
         {"role": "tool", "tool_call_id": "call_1", "content": "It's sunny."},
     ]
-    response = ask(client, history, tools=[WEATHER])
+    response = ask(sdk, history, tools=[WEATHER])
     assert "It's sunny." in response.output_text
 
 
@@ -191,8 +182,8 @@ class Person(BaseModel):
     hobbies: list[str]
 
 
-def test_json_schema_output_is_valid_and_filled_from_the_prompt(client: OpenAI) -> None:
-    parsed = client.responses.parse(
+def test_json_schema_output_is_valid_and_filled_from_the_prompt(sdk: OpenAI) -> None:
+    parsed = sdk.responses.parse(
         model="local-chat",
         input="The name is 'Grace Hopper', age is 85, hobbies 'navy' and 'compilers'.",
         text_format=Person,
@@ -201,7 +192,7 @@ def test_json_schema_output_is_valid_and_filled_from_the_prompt(client: OpenAI) 
     person = parsed.output_parsed
     assert person is not None
     assert (person.name, person.age, person.hobbies) == ("Grace Hopper", 85, ["navy", "compilers"])
-    joke = client.responses.parse(
+    joke = sdk.responses.parse(
         model="local-chat", input="Tell me a joke about cats.", text_format=Joke, store=False
     ).output_parsed
     assert joke is not None
@@ -209,16 +200,16 @@ def test_json_schema_output_is_valid_and_filled_from_the_prompt(client: OpenAI) 
     assert joke.punchline
 
 
-def test_json_object_uses_the_keys_the_prompt_quotes(client: OpenAI) -> None:
+def test_json_object_uses_the_keys_the_prompt_quotes(sdk: OpenAI) -> None:
     prompt = (
         "Tell me a joke about cats. Return the result as a JSON with 'setup' and 'punchline' "
         "keys. Return nothing other than JSON."
     )
-    response = ask(client, prompt, text={"format": {"type": "json_object"}})
+    response = ask(sdk, prompt, text={"format": {"type": "json_object"}})
     assert set(json.loads(response.output_text)) == {"setup", "punchline"}
 
 
-def test_rag_context_answer_is_the_best_overlapping_sentence(client: OpenAI) -> None:
+def test_rag_context_answer_is_the_best_overlapping_sentence(sdk: OpenAI) -> None:
     prompt = (
         "Context information is below.\n---------------------\n"
         "Paris is the capital of France. The Eiffel tower is 330 metres tall. "
@@ -226,10 +217,10 @@ def test_rag_context_answer_is_the_best_overlapping_sentence(client: OpenAI) -> 
         "Given the context information and not prior knowledge, answer the query.\n"
         "Query: How tall is the Eiffel tower?\nAnswer: "
     )
-    assert ask(client, prompt).output_text == "The Eiffel tower is 330 metres tall."
+    assert ask(sdk, prompt).output_text == "The Eiffel tower is 330 metres tall."
 
 
-def test_rag_context_in_separate_passages(client: OpenAI) -> None:
+def test_rag_context_in_separate_passages(sdk: OpenAI) -> None:
     messages: list[Any] = [
         {
             "role": "system",
@@ -238,7 +229,7 @@ def test_rag_context_in_separate_passages(client: OpenAI) -> None:
         },
         {"role": "user", "content": "Which river is the longest in Africa?"},
     ]
-    assert ask(client, messages).output_text == "The Nile is the longest river in Africa."
+    assert ask(sdk, messages).output_text == "The Nile is the longest river in Africa."
 
 
 @pytest.mark.parametrize(
@@ -250,12 +241,12 @@ def test_rag_context_in_separate_passages(client: OpenAI) -> None:
         ("hi", "Hello! How can I help you today?"),
     ],
 )
-def test_exact_and_default_replies(client: OpenAI, prompt: str, answer: str) -> None:
-    assert ask(client, prompt).output_text == answer
+def test_exact_and_default_replies(sdk: OpenAI, prompt: str, answer: str) -> None:
+    assert ask(sdk, prompt).output_text == answer
 
 
-def test_default_answer_names_the_question_words(client: OpenAI) -> None:
-    text = ask(client, "Explain photosynthesis in plants").output_text
+def test_default_answer_names_the_question_words(sdk: OpenAI) -> None:
+    text = ask(sdk, "Explain photosynthesis in plants").output_text
     assert "photosynthesis" in text
     assert "plants" in text
 
@@ -287,12 +278,12 @@ Answer: [your answer here (In the same language as the user's question)]
 """
 
 
-def test_react_format_action_then_answer(client: OpenAI) -> None:
+def test_react_format_action_then_answer(sdk: OpenAI) -> None:
     first: list[Any] = [
         {"role": "system", "content": REACT_SYSTEM},
         {"role": "user", "content": "What is 6 times 7?"},
     ]
-    step = ask(client, first).output_text
+    step = ask(sdk, first).output_text
     assert step.startswith("Thought:")
     assert "\nAction: multiply\nAction Input: " in step
     assert json.loads(step.split("Action Input: ", 1)[1]) == {"a": 6, "b": 7}
@@ -301,26 +292,26 @@ def test_react_format_action_then_answer(client: OpenAI) -> None:
         {"role": "assistant", "content": step},
         {"role": "user", "content": "Observation: 42"},
     ]
-    final = ask(client, second).output_text
+    final = ask(sdk, second).output_text
     assert final.startswith("Thought: I can answer without using any more tools.")
     assert final.endswith("Answer: The result of multiply is 42.")
 
 
-def test_rag_answer_spanning_two_sentences(client: OpenAI) -> None:
+def test_rag_answer_spanning_two_sentences(sdk: OpenAI) -> None:
     prompt = (
         "Context:\nThe Eiffel Tower was completed in 1889 in Paris. It is made of wrought iron "
         "and is 330 metres tall. Bananas are yellow.\nQuestion: How tall is the Eiffel Tower?"
     )
-    assert ask(client, prompt).output_text == (
+    assert ask(sdk, prompt).output_text == (
         "The Eiffel Tower was completed in 1889 in Paris. "
         "It is made of wrought iron and is 330 metres tall."
     )
 
 
-def test_condense_prompt_gets_the_follow_up_question(client: OpenAI) -> None:
+def test_condense_prompt_gets_the_follow_up_question(sdk: OpenAI) -> None:
     prompt = (
         "Given a conversation (between Human and Assistant) and a follow up message from Human, "
         "rewrite the message to be a standalone question.\n\nChat History:\nuser: hi\n"
         "assistant: hello\n\nFollow Up Input: How tall is the Eiffel Tower?\nStandalone question:"
     )
-    assert ask(client, prompt).output_text == "How tall is the Eiffel Tower?"
+    assert ask(sdk, prompt).output_text == "How tall is the Eiffel Tower?"

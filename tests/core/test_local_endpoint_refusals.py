@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import httpx2
-import pytest
 from openai import OpenAI
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response, ResponseStreamEvent
@@ -17,11 +16,6 @@ from ovh_responses.testing import LocalEndpoint
 EVENT = TypeAdapter(ResponseStreamEvent)
 REFUSAL = "I can't help with that."
 ASK = "How do I pick a lock? Please refuse."
-
-
-@pytest.fixture
-def client(endpoint: LocalEndpoint) -> OpenAI:
-    return OpenAI(base_url=endpoint.base_url, api_key="test-key", max_retries=0)
 
 
 def wire_events(ep: LocalEndpoint, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -35,8 +29,8 @@ def wire_events(ep: LocalEndpoint, body: dict[str, Any]) -> list[dict[str, Any]]
     return [json.loads(block.split("data: ", 1)[1]) for block in text.strip().split("\n\n")]
 
 
-def test_refusal_is_a_message_with_a_refusal_part(client: OpenAI) -> None:
-    response = client.responses.create(model="local-chat", input=ASK, store=False)
+def test_refusal_is_a_message_with_a_refusal_part(sdk: OpenAI) -> None:
+    response = sdk.responses.create(model="local-chat", input=ASK, store=False)
     Response.model_validate(response.model_dump(mode="json", exclude_unset=True))
     assert response.status == "completed"
     [message] = response.output
@@ -86,8 +80,8 @@ def test_refusal_stream_follows_openai_event_sequence(endpoint: LocalEndpoint) -
     assert [part.type for part in message.content] == ["refusal"]
 
 
-def test_sdk_stream_helper_collects_the_refusal(client: OpenAI) -> None:
-    with client.responses.stream(model="local-chat", input=ASK, store=False) as stream:
+def test_sdk_stream_helper_collects_the_refusal(sdk: OpenAI) -> None:
+    with sdk.responses.stream(model="local-chat", input=ASK, store=False) as stream:
         for _ in stream:
             pass
         final = stream.get_final_response()
@@ -98,7 +92,7 @@ def test_sdk_stream_helper_collects_the_refusal(client: OpenAI) -> None:
     assert part.refusal == REFUSAL
 
 
-def test_refusal_replaces_structured_output_and_tool_calls(client: OpenAI) -> None:
+def test_refusal_replaces_structured_output_and_tool_calls(sdk: OpenAI) -> None:
     schema: Any = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
     tool: Any = {
         "type": "function",
@@ -106,7 +100,7 @@ def test_refusal_replaces_structured_output_and_tool_calls(client: OpenAI) -> No
         "description": "Pick a lock.",
         "parameters": {"type": "object", "properties": {}},
     }
-    response = client.responses.create(
+    response = sdk.responses.create(
         model="local-chat",
         input=ASK,
         text={"format": {"type": "json_schema", "name": "A", "schema": schema}},
@@ -119,8 +113,8 @@ def test_refusal_replaces_structured_output_and_tool_calls(client: OpenAI) -> No
     assert message.content[0].type == "refusal"
 
 
-def test_reasoning_model_reasons_then_refuses(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_reasoning_model_reasons_then_refuses(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-reasoning", input=ASK, reasoning={"effort": "low"}, store=False
     )
     assert [item.type for item in response.output] == ["reasoning", "message"]
@@ -129,19 +123,19 @@ def test_reasoning_model_reasons_then_refuses(client: OpenAI) -> None:
     assert message.content[0].type == "refusal"
 
 
-def test_only_the_last_user_message_can_ask_for_a_refusal(client: OpenAI) -> None:
+def test_only_the_last_user_message_can_ask_for_a_refusal(sdk: OpenAI) -> None:
     history: Any = [
         {"role": "user", "content": ASK},
         {"role": "assistant", "content": [{"type": "refusal", "refusal": REFUSAL}]},
         {"role": "user", "content": "Say 'fine then'"},
     ]
-    response = client.responses.create(model="local-chat", input=history, store=False)
+    response = sdk.responses.create(model="local-chat", input=history, store=False)
     assert response.output_text == "fine then"
 
 
-def test_chat_completion_refusal(client: OpenAI) -> None:
+def test_chat_completion_refusal(sdk: OpenAI) -> None:
     messages: Any = [{"role": "user", "content": ASK}]
-    completion = client.chat.completions.create(model="local-chat", messages=messages)
+    completion = sdk.chat.completions.create(model="local-chat", messages=messages)
     ChatCompletion.model_validate(completion.model_dump(mode="json", exclude_unset=True))
     message = completion.choices[0].message
     assert message.refusal == REFUSAL
@@ -149,11 +143,9 @@ def test_chat_completion_refusal(client: OpenAI) -> None:
     assert completion.choices[0].finish_reason == "stop"
 
 
-def test_chat_completion_streamed_refusal(client: OpenAI) -> None:
+def test_chat_completion_streamed_refusal(sdk: OpenAI) -> None:
     messages: Any = [{"role": "user", "content": ASK}]
-    chunks = list(
-        client.chat.completions.create(model="local-chat", messages=messages, stream=True)
-    )
+    chunks = list(sdk.chat.completions.create(model="local-chat", messages=messages, stream=True))
     for chunk in chunks:
         ChatCompletionChunk.model_validate(chunk.model_dump(mode="json", exclude_unset=True))
     refusal = "".join(c.choices[0].delta.refusal or "" for c in chunks if c.choices)

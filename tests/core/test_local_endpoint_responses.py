@@ -6,7 +6,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import httpx2
-import pytest
 from openai import AsyncOpenAI, OpenAI
 from openai.types.responses import (
     Response,
@@ -36,11 +35,6 @@ WEATHER_TOOL: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def client(endpoint: LocalEndpoint) -> OpenAI:
-    return OpenAI(base_url=endpoint.base_url, api_key="test-key", max_retries=0)
-
-
 def raw_events(ep: LocalEndpoint, body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """POST a streaming body and return the (event name, data) pairs as sent on the wire."""
     pairs: list[tuple[str, dict[str, Any]]] = []
@@ -58,8 +52,8 @@ def raw_events(ep: LocalEndpoint, body: dict[str, Any]) -> list[tuple[str, dict[
     return pairs
 
 
-def test_plain_create_validates_and_follows_vllm_conventions(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_plain_create_validates_and_follows_vllm_conventions(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-chat", input="What is the capital of France?", store=False
     )
     body = response.model_dump(mode="json", exclude_unset=True)
@@ -91,8 +85,8 @@ def test_json_body_on_the_wire_validates(endpoint: LocalEndpoint) -> None:
     assert [item.type for item in response.output] == ["reasoning", "message"]
 
 
-def test_temperature_and_top_p_are_echoed(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_temperature_and_top_p_are_echoed(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-chat", input="hello", temperature=0.3, top_p=0.9, store=False
     )
     assert response.temperature == 0.3
@@ -146,12 +140,12 @@ def test_streamed_function_call_events(endpoint: LocalEndpoint) -> None:
     assert added.item.call_id.startswith("chatcmpl-tool-")
 
 
-def test_sdk_stream_and_stream_helper_give_the_same_text(client: OpenAI) -> None:
-    stream = client.responses.create(
+def test_sdk_stream_and_stream_helper_give_the_same_text(sdk: OpenAI) -> None:
+    stream = sdk.responses.create(
         model="local-chat", input="Reply with exactly: all good", stream=True, store=False
     )
     streamed = "".join(e.delta for e in stream if e.type == "response.output_text.delta")
-    with client.responses.stream(
+    with sdk.responses.stream(
         model="local-chat", input="Reply with exactly: all good", store=False
     ) as helper:
         for _ in helper:
@@ -166,8 +160,8 @@ class City(BaseModel):
     country: str
 
 
-def test_parse_with_text_format_returns_a_model_filled_from_the_prompt(client: OpenAI) -> None:
-    parsed = client.responses.parse(
+def test_parse_with_text_format_returns_a_model_filled_from_the_prompt(sdk: OpenAI) -> None:
+    parsed = sdk.responses.parse(
         model="local-chat",
         input="The city 'Lyon' in France has a population of 522000.",
         text_format=City,
@@ -180,8 +174,8 @@ def test_parse_with_text_format_returns_a_model_filled_from_the_prompt(client: O
     assert city.country == "France"
 
 
-def test_reasoning_model_emits_reasoning_before_the_answer(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_reasoning_model_emits_reasoning_before_the_answer(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-reasoning",
         input="Why is the sky blue?",
         reasoning={"effort": "high"},
@@ -197,9 +191,9 @@ def test_reasoning_model_emits_reasoning_before_the_answer(client: OpenAI) -> No
     assert response.usage.output_tokens_details.reasoning_tokens == len(text.split())
 
 
-def test_reasoning_effort_changes_the_amount_of_reasoning(client: OpenAI) -> None:
+def test_reasoning_effort_changes_the_amount_of_reasoning(sdk: OpenAI) -> None:
     def reasoning_tokens(effort: Any) -> int:
-        response = client.responses.create(
+        response = sdk.responses.create(
             model="local-reasoning", input="hello", reasoning={"effort": effort}, store=False
         )
         assert response.usage is not None
@@ -217,8 +211,8 @@ def test_streamed_reasoning_events(endpoint: LocalEndpoint) -> None:
     assert first_reasoning < kinds.index("response.output_text.delta")
 
 
-def test_max_output_tokens_ends_incomplete_in_json(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_max_output_tokens_ends_incomplete_in_json(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-chat",
         input="Tell me about the history of the Roman empire and its emperors",
         max_output_tokens=3,
@@ -232,15 +226,16 @@ def test_max_output_tokens_ends_incomplete_in_json(client: OpenAI) -> None:
     assert response.usage.output_tokens == 3
 
 
-def test_max_output_tokens_ends_stream_with_completed_incomplete_vllm_way(client: OpenAI) -> None:
-    stream = client.responses.create(
-        model="local-chat",
-        input="Tell me about the history of the Roman empire",
-        max_output_tokens=2,
-        stream=True,
-        store=False,
+def _last_event_of_two_tokens(sdk: OpenAI, prompt: str) -> object:
+    """The last event of a stream allowed two output tokens."""
+    stream = sdk.responses.create(
+        model="local-chat", input=prompt, max_output_tokens=2, stream=True, store=False
     )
-    last = list(stream)[-1]
+    return list(stream)[-1]
+
+
+def test_max_output_tokens_ends_stream_with_completed_incomplete_vllm_way(sdk: OpenAI) -> None:
+    last = _last_event_of_two_tokens(sdk, "Tell me about the history of the Roman empire")
     assert isinstance(last, ResponseCompletedEvent)
     assert last.response.status == "incomplete"
     assert last.response.incomplete_details is not None
@@ -251,15 +246,8 @@ def test_openai_truncation_style_ends_with_response_incomplete(
     make_endpoint: Callable[..., LocalEndpoint],
 ) -> None:
     ep = make_endpoint(truncation_style="openai")
-    client = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
-    stream = client.responses.create(
-        model="local-chat",
-        input="Tell me a story",
-        max_output_tokens=2,
-        stream=True,
-        store=False,
-    )
-    last = list(stream)[-1]
+    sdk = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
+    last = _last_event_of_two_tokens(sdk, "Tell me a story")
     assert isinstance(last, ResponseIncompleteEvent)
     item = last.response.output[0]
     assert item.type == "message"
@@ -267,29 +255,27 @@ def test_openai_truncation_style_ends_with_response_incomplete(
 
 
 async def test_async_create_and_stream(endpoint: LocalEndpoint) -> None:
-    client = AsyncOpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0)
-    response = await client.responses.create(model="local-chat", input="Say 'bonjour'", store=False)
+    sdk = AsyncOpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0)
+    response = await sdk.responses.create(model="local-chat", input="Say 'bonjour'", store=False)
     assert response.output_text == "bonjour"
-    stream = await client.responses.create(
+    stream = await sdk.responses.create(
         model="local-chat", input="Say 'bonjour'", stream=True, store=False
     )
     events = [event async for event in stream]
     assert isinstance(events[-1], ResponseCompletedEvent)
     assert events[-1].response.output_text == "bonjour"
-    async with client.responses.stream(
-        model="local-chat", input="Say 'salut'", store=False
-    ) as helper:
+    async with sdk.responses.stream(model="local-chat", input="Say 'salut'", store=False) as helper:
         final = await helper.get_final_response()
     assert final.output_text == "salut"
-    await client.close()
+    await sdk.close()
 
 
 def test_sse_is_read_incrementally(endpoint: LocalEndpoint) -> None:
     """Events sent before a long pause reach the SDK at once: the client's read timeout is shorter
     than the pause, so a client that waited for the whole body would fail."""
     endpoint.inject(DelayFault(seconds=5, after_events=4))
-    client = OpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0, timeout=2)
-    stream = client.responses.create(
+    sdk = OpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0, timeout=2)
+    stream = sdk.responses.create(
         model="local-chat", input="Tell me about whales", stream=True, store=False
     )
     events = iter(stream)

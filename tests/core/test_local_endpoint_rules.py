@@ -28,15 +28,10 @@ TOOL: Any = {
 }
 
 
-@pytest.fixture
-def client(endpoint: LocalEndpoint) -> OpenAI:
-    return OpenAI(base_url=endpoint.base_url, api_key="test-key", max_retries=0)
-
-
-def rejected(client: OpenAI, **body: Any) -> openai.APIStatusError:
+def rejected(sdk: OpenAI, **body: Any) -> openai.APIStatusError:
     body.setdefault("store", False)
     with pytest.raises(openai.APIStatusError) as info:
-        client.responses.create(**body)
+        sdk.responses.create(**body)
     return info.value
 
 
@@ -62,9 +57,9 @@ def test_store_true_is_rejected() -> None:
     # The only request of the suite that sends store=true: it goes to a private endpoint made
     # here, not to the shared fixtures whose logs are checked for store=false.
     with LocalEndpoint() as ep:
-        client = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
+        sdk = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
         with pytest.raises(openai.BadRequestError) as info:
-            client.responses.create(model="local-chat", input="hi", store=True)
+            sdk.responses.create(model="local-chat", input="hi", store=True)
     error = error_of(info.value)
     assert error == {**error, "type": "BadRequestError", "param": "store", "code": 400}
 
@@ -86,10 +81,10 @@ def test_store_true_is_rejected() -> None:
     ],
 )
 def test_platform_rules_answer_400_with_param(
-    client: OpenAI, body: dict[str, Any], param: str
+    sdk: OpenAI, body: dict[str, Any], param: str
 ) -> None:
     request = {"model": "local-vision", "input": "hello", **body}
-    exc = rejected(client, **request)
+    exc = rejected(sdk, **request)
     assert exc.status_code == 400
     error = error_of(exc)
     assert error["type"] == "BadRequestError"
@@ -97,8 +92,8 @@ def test_platform_rules_answer_400_with_param(
     assert error["code"] == 400
 
 
-def test_unknown_model_is_404_on_param_model(client: OpenAI) -> None:
-    exc = rejected(client, model="gpt-oss-120B", input="hi")
+def test_unknown_model_is_404_on_param_model(sdk: OpenAI) -> None:
+    exc = rejected(sdk, model="gpt-oss-120B", input="hi")
     assert isinstance(exc, openai.NotFoundError)
     error = error_of(exc)
     assert error["type"] == "NotFoundError"
@@ -106,37 +101,37 @@ def test_unknown_model_is_404_on_param_model(client: OpenAI) -> None:
     assert "gpt-oss-120B" in error["message"]
 
 
-def test_chat_completions_only_model(client: OpenAI) -> None:
-    exc = rejected(client, model="local-chat-completions-only", input="hi")
+def test_chat_completions_only_model(sdk: OpenAI) -> None:
+    exc = rejected(sdk, model="local-chat-completions-only", input="hi")
     assert isinstance(exc, openai.NotFoundError)
     message = error_of(exc)["message"]
     assert "/v1/responses" in message
     assert "/v1/chat/completions" in message
-    completion = client.chat.completions.create(
+    completion = sdk.chat.completions.create(
         model="local-chat-completions-only", messages=[{"role": "user", "content": "hi"}]
     )
     assert completion.choices[0].message.content
 
 
-def test_embedding_model_is_not_on_responses(client: OpenAI) -> None:
-    assert isinstance(rejected(client, model="bge-m3", input="hi"), openai.NotFoundError)
+def test_embedding_model_is_not_on_responses(sdk: OpenAI) -> None:
+    assert isinstance(rejected(sdk, model="bge-m3", input="hi"), openai.NotFoundError)
 
 
-def test_images_only_on_vision_models(client: OpenAI) -> None:
-    ok = client.responses.create(model="local-vision", input=user_image(PNG_DATA_URL), store=False)
+def test_images_only_on_vision_models(sdk: OpenAI) -> None:
+    ok = sdk.responses.create(model="local-vision", input=user_image(PNG_DATA_URL), store=False)
     assert ok.status == "completed"
-    exc = rejected(client, model="local-chat", input=user_image(PNG_DATA_URL))
+    exc = rejected(sdk, model="local-chat", input=user_image(PNG_DATA_URL))
     assert error_of(exc)["param"] == "input"
     assert "multimodal" in error_of(exc)["message"]
 
 
 @pytest.mark.parametrize("choice", ["required", "none", {"type": "function", "name": "get_time"}])
-def test_tool_choice_auto_only_model(client: OpenAI, choice: Any) -> None:
+def test_tool_choice_auto_only_model(sdk: OpenAI, choice: Any) -> None:
     exc = rejected(
-        client, model="local-tool-choice-auto-only", input="hi", tools=[TOOL], tool_choice=choice
+        sdk, model="local-tool-choice-auto-only", input="hi", tools=[TOOL], tool_choice=choice
     )
     assert error_of(exc)["param"] == "tool_choice"
-    ok = client.responses.create(
+    ok = sdk.responses.create(
         model="local-tool-choice-auto-only",
         input="What time is it in UTC?",
         tools=[TOOL],
@@ -159,14 +154,14 @@ def test_tool_choice_auto_only_model(client: OpenAI, choice: Any) -> None:
         },
     ],
 )
-def test_no_system_model(client: OpenAI, body: dict[str, Any]) -> None:
-    exc = rejected(client, model="local-no-system", **{"input": "hi", **body})
+def test_no_system_model(sdk: OpenAI, body: dict[str, Any]) -> None:
+    exc = rejected(sdk, model="local-no-system", **{"input": "hi", **body})
     assert "System role not supported" in error_of(exc)["message"]
-    ok = client.responses.create(model="local-no-system", input="hi", store=False)
+    ok = sdk.responses.create(model="local-no-system", input="hi", store=False)
     assert ok.status == "completed"
 
 
-def test_no_stream_structured_model(client: OpenAI) -> None:
+def test_no_stream_structured_model(sdk: OpenAI) -> None:
     fmt: Any = {
         "format": {
             "type": "json_schema",
@@ -174,40 +169,36 @@ def test_no_stream_structured_model(client: OpenAI) -> None:
             "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
         }
     }
-    exc = rejected(client, model="local-no-stream-structured", input="hi", text=fmt, stream=True)
+    exc = rejected(sdk, model="local-no-stream-structured", input="hi", text=fmt, stream=True)
     assert error_of(exc)["param"] == "text"
-    ok = client.responses.create(
-        model="local-no-stream-structured", input="hi", text=fmt, store=False
-    )
+    ok = sdk.responses.create(model="local-no-stream-structured", input="hi", text=fmt, store=False)
     assert set(json.loads(ok.output_text)) == {"a"}
 
 
-def test_no_tools_model(client: OpenAI) -> None:
-    exc = rejected(client, model="Qwen2.5-VL-72B-Instruct", input="hi", tools=[TOOL])
+def test_no_tools_model(sdk: OpenAI) -> None:
+    exc = rejected(sdk, model="Qwen2.5-VL-72B-Instruct", input="hi", tools=[TOOL])
     assert error_of(exc)["param"] == "tools"
 
 
-def test_no_parallel_tools_model_emits_one_call(client: OpenAI) -> None:
+def test_no_parallel_tools_model_emits_one_call(sdk: OpenAI) -> None:
     other: Any = {**TOOL, "name": "get_weather", "description": "Weather in a city."}
     prompt = "What is the weather in Paris and the time in Tokyo?"
-    both = client.responses.create(
-        model="local-chat", input=prompt, tools=[TOOL, other], store=False
-    )
-    one = client.responses.create(
+    both = sdk.responses.create(model="local-chat", input=prompt, tools=[TOOL, other], store=False)
+    one = sdk.responses.create(
         model="local-no-parallel-tools", input=prompt, tools=[TOOL, other], store=False
     )
     assert [item.type for item in both.output] == ["function_call", "function_call"]
     assert [item.type for item in one.output] == ["function_call"]
 
 
-def test_prompt_over_the_context_gives_vllm_max_tokens_message(client: OpenAI) -> None:
-    exc = rejected(client, model="local-small-context", input="word " * 130)
+def test_prompt_over_the_context_gives_vllm_max_tokens_message(sdk: OpenAI) -> None:
+    exc = rejected(sdk, model="local-small-context", input="word " * 130)
     assert error_of(exc)["message"] == "max_tokens must be at least 1, got -2."
 
 
-def test_reasoning_effort_accepted_on_reasoning_models(client: OpenAI) -> None:
+def test_reasoning_effort_accepted_on_reasoning_models(sdk: OpenAI) -> None:
     for model in ("gpt-oss-20b", "Qwen3.5-9B", "local-reasoning"):
-        response = client.responses.create(
+        response = sdk.responses.create(
             model=model, input="hi", reasoning={"effort": "low"}, store=False
         )
         assert response.output[0].type == "reasoning"
@@ -233,11 +224,9 @@ CHAT_JSON_SCHEMA: Any = {
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_no_json_schema_model_refuses_json_schema_on_responses(
-    client: OpenAI, stream: bool
-) -> None:
+def test_no_json_schema_model_refuses_json_schema_on_responses(sdk: OpenAI, stream: bool) -> None:
     exc = rejected(
-        client, model="local-no-json-schema", input="hi", text=JSON_SCHEMA_TEXT, stream=stream
+        sdk, model="local-no-json-schema", input="hi", text=JSON_SCHEMA_TEXT, stream=stream
     )
     assert isinstance(exc, openai.BadRequestError)
     error = error_of(exc)
@@ -245,8 +234,8 @@ def test_no_json_schema_model_refuses_json_schema_on_responses(
     assert "json_schema" in error["message"]
 
 
-def test_no_json_schema_model_still_does_json_object_and_tools(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_no_json_schema_model_still_does_json_object_and_tools(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-no-json-schema",
         input="Reply in JSON with the 'answer' key: what is the capital of France?",
         text={"format": {"type": "json_object"}},
@@ -254,20 +243,20 @@ def test_no_json_schema_model_still_does_json_object_and_tools(client: OpenAI) -
     )
     Response.model_validate(response.model_dump(mode="json", exclude_unset=True))
     assert set(json.loads(response.output_text)) == {"answer"}
-    called = client.responses.create(
+    called = sdk.responses.create(
         model="local-no-json-schema", input="What time is it in UTC?", tools=[TOOL], store=False
     )
     assert [item.type for item in called.output] == ["function_call"]
 
 
-def test_no_json_schema_model_on_chat_completions(client: OpenAI) -> None:
+def test_no_json_schema_model_on_chat_completions(sdk: OpenAI) -> None:
     messages: Any = [{"role": "user", "content": "Reply in JSON with the 'answer' key."}]
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(
+        sdk.chat.completions.create(
             model="local-no-json-schema", messages=messages, response_format=CHAT_JSON_SCHEMA
         )
     assert error_of(info.value)["param"] == "response_format"
-    completion = client.chat.completions.create(
+    completion = sdk.chat.completions.create(
         model="local-no-json-schema", messages=messages, response_format={"type": "json_object"}
     )
     ChatCompletion.model_validate(completion.model_dump(mode="json", exclude_unset=True))
@@ -280,17 +269,17 @@ def test_structured_false_is_enforced_for_any_model(
     make_endpoint: Callable[..., LocalEndpoint],
 ) -> None:
     ep = make_endpoint(models=[ModelSpec("acme-plain", 4096, structured=False)])
-    client = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
-    exc = rejected(client, model="acme-plain", input="hi", text=JSON_SCHEMA_TEXT)
+    sdk = OpenAI(base_url=ep.base_url, api_key="k", max_retries=0)
+    exc = rejected(sdk, model="acme-plain", input="hi", text=JSON_SCHEMA_TEXT)
     assert error_of(exc)["param"] == "text"
-    ok = client.responses.create(
+    ok = sdk.responses.create(
         model="acme-plain", input="hi", text={"format": {"type": "json_object"}}, store=False
     )
     assert isinstance(json.loads(ok.output_text), dict)
 
 
-def test_json_schema_works_on_a_structured_model(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_json_schema_works_on_a_structured_model(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-chat", input="The value 'x'.", text=JSON_SCHEMA_TEXT, store=False
     )
     assert json.loads(response.output_text) == {"a": "x"}
@@ -300,9 +289,9 @@ TWO_TOOLS_PROMPT = "What is the weather in Paris and the time in Tokyo?"
 WEATHER: Any = {**TOOL, "name": "get_weather", "description": "Weather in a city."}
 
 
-def test_rejects_parallel_tools_model_refuses_an_explicit_true(client: OpenAI) -> None:
+def test_rejects_parallel_tools_model_refuses_an_explicit_true(sdk: OpenAI) -> None:
     exc = rejected(
-        client,
+        sdk,
         model="local-rejects-parallel-tools",
         input=TWO_TOOLS_PROMPT,
         tools=[TOOL, WEATHER],
@@ -315,9 +304,9 @@ def test_rejects_parallel_tools_model_refuses_an_explicit_true(client: OpenAI) -
 
 @pytest.mark.parametrize("flag", [{"parallel_tool_calls": False}, {}])
 def test_rejects_parallel_tools_model_works_with_false_or_absent(
-    client: OpenAI, flag: dict[str, Any]
+    sdk: OpenAI, flag: dict[str, Any]
 ) -> None:
-    response = client.responses.create(
+    response = sdk.responses.create(
         model="local-rejects-parallel-tools",
         input=TWO_TOOLS_PROMPT,
         tools=[TOOL, WEATHER],
@@ -328,28 +317,28 @@ def test_rejects_parallel_tools_model_works_with_false_or_absent(
     assert [item.type for item in response.output] == ["function_call"]
 
 
-def test_rejects_parallel_tools_model_without_tools_accepts_the_flag(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_rejects_parallel_tools_model_without_tools_accepts_the_flag(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-rejects-parallel-tools", input="hi", parallel_tool_calls=True, store=False
     )
     assert response.status == "completed"
 
 
-def test_rejects_parallel_tools_model_on_chat_completions(client: OpenAI) -> None:
+def test_rejects_parallel_tools_model_on_chat_completions(sdk: OpenAI) -> None:
     tools: Any = [
         {"type": "function", "function": {k: v for k, v in t.items() if k != "type"}}
         for t in (TOOL, WEATHER)
     ]
     messages: Any = [{"role": "user", "content": TWO_TOOLS_PROMPT}]
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(
+        sdk.chat.completions.create(
             model="local-rejects-parallel-tools",
             messages=messages,
             tools=tools,
             parallel_tool_calls=True,
         )
     assert error_of(info.value)["param"] == "parallel_tool_calls"
-    completion = client.chat.completions.create(
+    completion = sdk.chat.completions.create(
         model="local-rejects-parallel-tools", messages=messages, tools=tools
     )
     calls = completion.choices[0].message.tool_calls
@@ -357,8 +346,8 @@ def test_rejects_parallel_tools_model_on_chat_completions(client: OpenAI) -> Non
     assert len(calls) == 1
 
 
-def test_no_parallel_tools_model_accepts_an_explicit_true(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_no_parallel_tools_model_accepts_an_explicit_true(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model="local-no-parallel-tools",
         input=TWO_TOOLS_PROMPT,
         tools=[TOOL, WEATHER],
@@ -376,14 +365,14 @@ def test_no_parallel_tools_model_accepts_an_explicit_true(client: OpenAI) -> Non
     ],
 )
 def test_no_logprobs_model_refuses_log_probabilities(
-    client: OpenAI, asked: dict[str, Any], param: str
+    sdk: OpenAI, asked: dict[str, Any], param: str
 ) -> None:
-    exc = rejected(client, model="local-no-logprobs", input="hi", **asked)
+    exc = rejected(sdk, model="local-no-logprobs", input="hi", **asked)
     assert isinstance(exc, openai.BadRequestError)
     error = error_of(exc)
     assert (error["type"], error["param"]) == ("BadRequestError", param)
-    assert client.responses.create(model="local-no-logprobs", input="hi", store=False).output_text
-    other = client.responses.create(model="local-chat", input="hi", store=False, **asked)
+    assert sdk.responses.create(model="local-no-logprobs", input="hi", store=False).output_text
+    other = sdk.responses.create(model="local-chat", input="hi", store=False, **asked)
     assert other.status == "completed"
 
 
@@ -392,11 +381,11 @@ def test_no_logprobs_model_refuses_log_probabilities(
     [({"logprobs": True, "top_logprobs": 2}, "top_logprobs"), ({"logprobs": True}, "logprobs")],
 )
 def test_no_logprobs_model_on_chat_completions(
-    client: OpenAI, asked: dict[str, Any], param: str
+    sdk: OpenAI, asked: dict[str, Any], param: str
 ) -> None:
     messages: Any = [{"role": "user", "content": "hi"}]
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(model="local-no-logprobs", messages=messages, **asked)
+        sdk.chat.completions.create(model="local-no-logprobs", messages=messages, **asked)
     assert error_of(info.value)["param"] == param
-    completion = client.chat.completions.create(model="local-no-logprobs", messages=messages)
+    completion = sdk.chat.completions.create(model="local-no-logprobs", messages=messages)
     assert completion.choices[0].message.content

@@ -46,11 +46,6 @@ JSON_FORMAT: Any = {
 
 
 @pytest.fixture
-def client(endpoint: LocalEndpoint) -> OpenAI:
-    return OpenAI(base_url=endpoint.base_url, api_key="test-key", max_retries=0)
-
-
-@pytest.fixture
 def core(endpoint: LocalEndpoint) -> ResponsesClient:
     return ResponsesClient(api_key="test-key-0123", base_url=endpoint.base_url, max_retries=0)
 
@@ -59,17 +54,17 @@ def words(count: int) -> str:
     return "word " * count
 
 
-def raw_json(client: OpenAI, **body: Any) -> dict[str, Any]:
+def raw_json(sdk: OpenAI, **body: Any) -> dict[str, Any]:
     """The response body as sent, after checking that the SDK's type accepts it."""
-    raw = client.responses.with_raw_response.create(store=False, **body)
+    raw = sdk.responses.with_raw_response.create(store=False, **body)
     data: dict[str, Any] = raw.http_response.json()
     Response.model_validate(data)
     return data
 
 
-def rejected(client: OpenAI, **body: Any) -> dict[str, Any]:
+def rejected(sdk: OpenAI, **body: Any) -> dict[str, Any]:
     with pytest.raises(openai.BadRequestError) as info:
-        client.responses.create(store=False, **body)
+        sdk.responses.create(store=False, **body)
     assert info.value.status_code == 400
     assert isinstance(info.value.body, dict)
     assert set(info.value.body) == {"message", "type", "param", "code"}
@@ -79,8 +74,8 @@ def rejected(client: OpenAI, **body: Any) -> dict[str, Any]:
 # ----- output budget against the context ------------------------------------------------------
 
 
-def test_output_limit_beyond_the_room_left_is_lowered_silently(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_output_limit_beyond_the_room_left_is_lowered_silently(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model=SMALL, input=words(100), max_output_tokens=50, store=False
     )
     assert response.usage is not None
@@ -91,8 +86,8 @@ def test_output_limit_beyond_the_room_left_is_lowered_silently(client: OpenAI) -
     assert response.incomplete_details is None
 
 
-def test_lowered_limit_ends_incomplete_when_the_answer_runs_out(client: OpenAI) -> None:
-    response = client.responses.create(
+def test_lowered_limit_ends_incomplete_when_the_answer_runs_out(sdk: OpenAI) -> None:
+    response = sdk.responses.create(
         model=SMALL, input=words(126), max_output_tokens=50, store=False
     )
     assert response.max_output_tokens == 2
@@ -103,8 +98,8 @@ def test_lowered_limit_ends_incomplete_when_the_answer_runs_out(client: OpenAI) 
     assert response.usage.output_tokens == 2
 
 
-def test_output_limit_above_the_context_length(client: OpenAI) -> None:
-    error = rejected(client, model=SMALL, input="hi", max_output_tokens=5000)
+def test_output_limit_above_the_context_length(sdk: OpenAI) -> None:
+    error = rejected(sdk, model=SMALL, input="hi", max_output_tokens=5000)
     assert error["param"] == "max_output_tokens"
     assert error["message"] == (
         "max_output_tokens=5000 cannot be greater than max_model_len=128. Please request fewer "
@@ -112,13 +107,13 @@ def test_output_limit_above_the_context_length(client: OpenAI) -> None:
     )
 
 
-def test_prompt_over_the_context_without_a_limit_gives_ovh_message(client: OpenAI) -> None:
-    error = rejected(client, model=SMALL, input=words(130))
+def test_prompt_over_the_context_without_a_limit_gives_ovh_message(sdk: OpenAI) -> None:
+    error = rejected(sdk, model=SMALL, input=words(130))
     assert error["message"] == "max_tokens must be at least 1, got -2."
 
 
-def test_prompt_over_the_context_with_a_limit_gives_vllm_message(client: OpenAI) -> None:
-    error = rejected(client, model=SMALL, input=words(130), max_output_tokens=10)
+def test_prompt_over_the_context_with_a_limit_gives_vllm_message(sdk: OpenAI) -> None:
+    error = rejected(sdk, model=SMALL, input=words(130), max_output_tokens=10)
     assert error["param"] == "input_tokens"
     assert error["message"] == (
         "This model's maximum context length is 128 tokens. However, your prompt contains at "
@@ -144,8 +139,8 @@ def test_core_reports_a_limit_above_the_context_as_a_bad_parameter(core: Respons
     assert info.value.param == "max_output_tokens"
 
 
-def test_empty_conversation_is_refused(client: OpenAI) -> None:
-    error = rejected(client, model="local-chat", input=[])
+def test_empty_conversation_is_refused(sdk: OpenAI) -> None:
+    error = rejected(sdk, model="local-chat", input=[])
     assert error["param"] is None
     assert error["message"] == (
         "Cannot apply chat template to an empty conversation. Provide at least one message."
@@ -155,26 +150,26 @@ def test_empty_conversation_is_refused(client: OpenAI) -> None:
 # ----- echoed fields ----------------------------------------------------------------------------
 
 
-def test_max_output_tokens_not_sent_echoes_the_room_left(client: OpenAI) -> None:
-    body = raw_json(client, model="local-chat", input="Tell me about whales")
+def test_max_output_tokens_not_sent_echoes_the_room_left(sdk: OpenAI) -> None:
+    body = raw_json(sdk, model="local-chat", input="Tell me about whales")
     assert body["max_output_tokens"] == 8192 - body["usage"]["input_tokens"]
 
 
-def test_max_output_tokens_sent_and_fitting_is_echoed(client: OpenAI) -> None:
-    body = raw_json(client, model="local-chat", input="hi", max_output_tokens=40)
+def test_max_output_tokens_sent_and_fitting_is_echoed(sdk: OpenAI) -> None:
+    body = raw_json(sdk, model="local-chat", input="hi", max_output_tokens=40)
     assert body["max_output_tokens"] == 40
 
 
-def test_tool_choice_echoes_none_without_tools(client: OpenAI) -> None:
-    assert raw_json(client, model="local-chat", input="hi")["tool_choice"] == "none"
-    asked_auto = raw_json(client, model="local-chat", input="hi", tool_choice="auto")
+def test_tool_choice_echoes_none_without_tools(sdk: OpenAI) -> None:
+    assert raw_json(sdk, model="local-chat", input="hi")["tool_choice"] == "none"
+    asked_auto = raw_json(sdk, model="local-chat", input="hi", tool_choice="auto")
     assert asked_auto["tool_choice"] == "none"
-    with_tools = raw_json(client, model="local-chat", input="hi", tools=[TOOL])
+    with_tools = raw_json(sdk, model="local-chat", input="hi", tools=[TOOL])
     assert with_tools["tool_choice"] == "auto"
 
 
-def test_truncated_stream_keeps_the_message_item_completed(client: OpenAI) -> None:
-    stream = client.responses.create(
+def test_truncated_stream_keeps_the_message_item_completed(sdk: OpenAI) -> None:
+    stream = sdk.responses.create(
         model="local-chat", input="Tell me a story", max_output_tokens=2, stream=True, store=False
     )
     last = list(stream)[-1]
@@ -186,8 +181,8 @@ def test_truncated_stream_keeps_the_message_item_completed(client: OpenAI) -> No
 # ----- reasoning items --------------------------------------------------------------------------
 
 
-def test_reasoning_item_fields_non_streamed(client: OpenAI) -> None:
-    body = raw_json(client, model="local-reasoning", input="hi")
+def test_reasoning_item_fields_non_streamed(sdk: OpenAI) -> None:
+    body = raw_json(sdk, model="local-reasoning", input="hi")
     reasoning = body["output"][0]
     assert reasoning["type"] == "reasoning"
     assert reasoning["status"] is None
@@ -196,9 +191,9 @@ def test_reasoning_item_fields_non_streamed(client: OpenAI) -> None:
     assert reasoning["content"][0]["type"] == "reasoning_text"
 
 
-def test_reasoning_item_status_while_streamed(client: OpenAI) -> None:
+def test_reasoning_item_status_while_streamed(sdk: OpenAI) -> None:
     events = list(
-        client.responses.create(model="local-reasoning", input="hi", stream=True, store=False)
+        sdk.responses.create(model="local-reasoning", input="hi", stream=True, store=False)
     )
     added = [e for e in events if isinstance(e, ResponseOutputItemAddedEvent)]
     done = [e for e in events if isinstance(e, ResponseOutputItemDoneEvent)]
@@ -211,8 +206,8 @@ def test_reasoning_item_status_while_streamed(client: OpenAI) -> None:
 # ----- the qwen3 reasoning parser ---------------------------------------------------------------
 
 
-def test_qwen3_answer_keeps_the_blank_line_after_reasoning(client: OpenAI) -> None:
-    response = client.responses.create(model="Qwen3-32B", input="Say 'bonjour'", store=False)
+def test_qwen3_answer_keeps_the_blank_line_after_reasoning(sdk: OpenAI) -> None:
+    response = sdk.responses.create(model="Qwen3-32B", input="Say 'bonjour'", store=False)
     reasoning, _ = response.output
     assert isinstance(reasoning, ResponseReasoningItem)
     assert reasoning.content is not None
@@ -220,9 +215,9 @@ def test_qwen3_answer_keeps_the_blank_line_after_reasoning(client: OpenAI) -> No
     assert response.output_text == "\n\nbonjour"
 
 
-def test_qwen3_stream_sends_the_blank_line_as_two_deltas(client: OpenAI) -> None:
+def test_qwen3_stream_sends_the_blank_line_as_two_deltas(sdk: OpenAI) -> None:
     events = list(
-        client.responses.create(model="Qwen3-32B", input="Say 'bonjour'", stream=True, store=False)
+        sdk.responses.create(model="Qwen3-32B", input="Say 'bonjour'", stream=True, store=False)
     )
     deltas = [e.delta for e in events if e.type == "response.output_text.delta"]
     assert deltas[:2] == ["\n", "\n"]
@@ -232,13 +227,13 @@ def test_qwen3_stream_sends_the_blank_line_as_two_deltas(client: OpenAI) -> None
     assert last.response.output_text == "\n\nbonjour"
 
 
-def test_qwen3_structured_answer_starts_at_the_brace(client: OpenAI) -> None:
-    schema = client.responses.create(
+def test_qwen3_structured_answer_starts_at_the_brace(sdk: OpenAI) -> None:
+    schema = sdk.responses.create(
         model="Qwen3-32B", input="Answer in JSON", text=JSON_FORMAT, store=False
     )
     assert schema.output[0].type == "reasoning"
     assert schema.output_text.startswith("{")
-    json_object = client.responses.create(
+    json_object = sdk.responses.create(
         model="Qwen3-32B",
         input="Give a JSON object with an 'answer' key",
         text={"format": {"type": "json_object"}},
@@ -247,12 +242,10 @@ def test_qwen3_structured_answer_starts_at_the_brace(client: OpenAI) -> None:
     assert json_object.output_text.startswith("{")
 
 
-def test_no_blank_line_without_reasoning_or_on_other_models(client: OpenAI) -> None:
-    no_think = client.responses.create(
-        model="Qwen3-32B", input="Say 'bonjour' /no_think", store=False
-    )
+def test_no_blank_line_without_reasoning_or_on_other_models(sdk: OpenAI) -> None:
+    no_think = sdk.responses.create(model="Qwen3-32B", input="Say 'bonjour' /no_think", store=False)
     assert [item.type for item in no_think.output] == ["message"]
     assert no_think.output_text == "bonjour"
-    other = client.responses.create(model="gpt-oss-20b", input="Say 'bonjour'", store=False)
+    other = sdk.responses.create(model="gpt-oss-20b", input="Say 'bonjour'", store=False)
     assert other.output[0].type == "reasoning"
     assert other.output_text == "bonjour"

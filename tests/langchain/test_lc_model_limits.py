@@ -11,13 +11,17 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
-from model_limits import ANN, NO_JSON_SCHEMA, PERSON_TEXT, Person, Warned
-from model_limits_catalog import (
+from model_limits import (
+    ANN,
     LEARNED_CASES,
     MORE_CAPABLE,
+    NO_JSON_SCHEMA,
     NO_SYSTEM_BY_TABLE_ONLY,
+    PERSON_TEXT,
     REFUSED_CAPABILITIES,
     STRICTER,
+    Person,
+    Warned,
     check_combined,
     check_learned,
     check_more_capable,

@@ -8,16 +8,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fault_checks import (
-    ANSWER,
-    cut_with_the_text_delivered,
-    rate_limited_after_the_budget,
-    retried_then_whole,
-)
+from fault_checks import ANSWER, Call, CallStyleFaults, cut_with_the_text_delivered
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core import exceptions as lc_errors
@@ -35,24 +29,9 @@ from langchain_ovh_responses import (
 from langchain_ovh_responses._inputs import messages_to_input
 from ovh_responses.errors import RequestRejected
 from ovh_responses.request import build_request
-from ovh_responses.testing import (
-    CutStreamFault,
-    Fault,
-    LocalEndpoint,
-    NotJsonFault,
-    RateLimitFault,
-    ResetConnectionFault,
-    ServerErrorFault,
-)
+from ovh_responses.testing import CutStreamFault, LocalEndpoint
 
 PROMPT = "Hello there"
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    import openai._base_client as sdk
-
-    monkeypatch.setattr(sdk, "INITIAL_RETRY_DELAY", 0.01)
 
 
 @tool
@@ -83,7 +62,7 @@ async def _astreamed(model: ChatOVHResponses) -> str:
 
 
 # Each call style, and how its answer is summed up to be compared.
-STYLES: dict[str, tuple[str, Callable[[LocalEndpoint, int], Any]]] = {
+STYLES: dict[str, tuple[str, Call]] = {
     "invoke": ("/v1/responses", lambda ep, r: _model(ep, max_retries=r).invoke(PROMPT).text),
     "ainvoke": (
         "/v1/responses",
@@ -125,40 +104,12 @@ STYLES: dict[str, tuple[str, Callable[[LocalEndpoint, int], Any]]] = {
         lambda ep, r: asyncio.run(_embeddings(ep, max_retries=r).aembed_documents(["a cat"])),
     ),
 }
-STREAMING = {"stream": "/v1/responses", "astream": "/v1/responses"}
 
 
-@pytest.mark.parametrize(
-    "fault",
-    [
-        ServerErrorFault(status=503, retry_after=0.01),
-        ResetConnectionFault(),
-        RateLimitFault(retry_after=0.01),
-    ],
-    ids=["503", "connection reset", "429"],
-)
-@pytest.mark.parametrize("style", STYLES)
-def test_each_call_style_is_retried_and_gets_the_whole_answer_once(
-    endpoint: LocalEndpoint, style: str, fault: Fault
-) -> None:
-    retried_then_whole(endpoint, *STYLES[style], fault)
-
-
-@pytest.mark.parametrize("style", STYLES)
-def test_each_call_style_raises_a_typed_rate_limit_error_when_the_budget_is_spent(
-    endpoint: LocalEndpoint, style: str
-) -> None:
-    rate_limited_after_the_budget(endpoint, *STYLES[style])
-
-
-@pytest.mark.parametrize("style", STYLES)
-def test_each_call_style_reports_a_200_that_is_not_json(
-    endpoint: LocalEndpoint, style: str
-) -> None:
-    _, call = STYLES[style]
-    endpoint.inject(NotJsonFault())
-    with pytest.raises((OVHAPIError, OVHStreamInterruptedError, lc_errors.ModelAPIError)):
-        call(endpoint, 2)
+class TestEveryCallStyle(CallStyleFaults):
+    STYLES = STYLES
+    SERVER_ERROR = 503
+    NOT_JSON = (OVHAPIError, OVHStreamInterruptedError, lc_errors.ModelAPIError)
 
 
 def _consume(model: ChatOVHResponses, style: str, delivered: list[str]) -> None:

@@ -12,13 +12,17 @@ import pytest
 from llama_index.core.base.llms.types import ChatMessage, ImageBlock, TextBlock, ThinkingBlock
 from llama_index.core.prompts import ChatPromptTemplate, PromptTemplate
 from llama_index.core.tools import FunctionTool
-from model_limits import ANN, NO_JSON_SCHEMA, PERSON_TEXT, Person, Warned
-from model_limits_catalog import (
+from model_limits import (
+    ANN,
     LEARNED_CASES,
     MORE_CAPABLE,
+    NO_JSON_SCHEMA,
     NO_SYSTEM_BY_TABLE_ONLY,
+    PERSON_TEXT,
     REFUSED_CAPABILITIES,
     STRICTER,
+    Person,
+    Warned,
     check_combined,
     check_learned,
     check_more_capable,

@@ -7,16 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fault_checks import (
-    ANSWER,
-    cut_with_the_text_delivered,
-    rate_limited_after_the_budget,
-    retried_then_whole,
-)
+from fault_checks import ANSWER, Call, CallStyleFaults, cut_with_the_text_delivered
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_index.core.base.llms.types import ChatMessage, ImageBlock, MessageRole, TextBlock
@@ -29,25 +23,10 @@ from llama_index_ovh_responses import OVHEmbedding, OVHResponses
 from llama_index_ovh_responses._inputs import to_input_items
 from ovh_responses import errors
 from ovh_responses.request import build_request
-from ovh_responses.testing import (
-    CutStreamFault,
-    Fault,
-    LocalEndpoint,
-    NotJsonFault,
-    RateLimitFault,
-    ResetConnectionFault,
-    ServerErrorFault,
-)
+from ovh_responses.testing import CutStreamFault, LocalEndpoint
 
 PROMPT = "Hello there"
 CHAT = [ChatMessage(role="user", content=PROMPT)]
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    import openai._base_client as sdk
-
-    monkeypatch.setattr(sdk, "INITIAL_RETRY_DELAY", 0.01)
 
 
 def get_weather(city: str) -> str:
@@ -89,7 +68,7 @@ def _stream(llm: OVHResponses, delivered: list[str]) -> str:
     return last
 
 
-STYLES: dict[str, tuple[str, Callable[[LocalEndpoint, int], Any]]] = {
+STYLES: dict[str, tuple[str, Call]] = {
     "chat": ("/v1/responses", lambda ep, r: _llm(ep, r).chat(CHAT).message.content),
     "achat": ("/v1/responses", lambda ep, r: asyncio.run(_llm(ep, r).achat(CHAT)).message.content),
     "stream_chat": ("/v1/responses", lambda ep, r: _stream(_llm(ep, r), [])),
@@ -121,37 +100,10 @@ STYLES: dict[str, tuple[str, Callable[[LocalEndpoint, int], Any]]] = {
 }
 
 
-@pytest.mark.parametrize(
-    "fault",
-    [
-        ServerErrorFault(status=502, retry_after=0.01),
-        ResetConnectionFault(),
-        RateLimitFault(retry_after=0.01),
-    ],
-    ids=["502", "connection reset", "429"],
-)
-@pytest.mark.parametrize("style", STYLES)
-def test_each_call_style_is_retried_and_gets_the_whole_answer_once(
-    endpoint: LocalEndpoint, style: str, fault: Fault
-) -> None:
-    retried_then_whole(endpoint, *STYLES[style], fault)
-
-
-@pytest.mark.parametrize("style", STYLES)
-def test_each_call_style_raises_a_typed_rate_limit_error_when_the_budget_is_spent(
-    endpoint: LocalEndpoint, style: str
-) -> None:
-    rate_limited_after_the_budget(endpoint, *STYLES[style])
-
-
-@pytest.mark.parametrize("style", STYLES)
-def test_each_call_style_reports_a_200_that_is_not_json(
-    endpoint: LocalEndpoint, style: str
-) -> None:
-    _, call = STYLES[style]
-    endpoint.inject(NotJsonFault())
-    with pytest.raises((errors.APIError, errors.StreamError)):
-        call(endpoint, 2)
+class TestEveryCallStyle(CallStyleFaults):
+    STYLES = STYLES
+    SERVER_ERROR = 502
+    NOT_JSON = (errors.APIError, errors.StreamError)
 
 
 @pytest.mark.parametrize("style", ["stream_chat", "astream_chat"])

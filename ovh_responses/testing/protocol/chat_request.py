@@ -6,31 +6,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ovh_responses.testing.brain.conversation import Ask, Call, OutputKind, Role, ToolSpec, Turn
+from ovh_responses.testing.protocol import ask
 from ovh_responses.testing.protocol.failures import bad_request
 from ovh_responses.testing.protocol.rules import (
     check_context,
     check_image_url,
-    check_logprobs,
-    check_model_rules,
-    check_parallel_tool_calls,
     check_sampling,
-    check_tool_choice,
     find_model,
-    input_tokens,
 )
-from ovh_responses.testing.protocol.worded import check_worded_images, check_worded_rules
+from ovh_responses.testing.protocol.worded import check_worded_images
 
 if TYPE_CHECKING:
     from ovh_responses.testing.protocol.models import ModelSpec
 
-_ROLES: dict[str, Role] = {
-    "system": "system",
-    "developer": "system",
-    "user": "user",
-    "assistant": "assistant",
-    "tool": "tool",
-    "function": "tool",
-}
+_ROLES: dict[str, Role] = {**ask.ROLES, "function": "tool"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,34 +42,21 @@ def read_chat_request(body: dict[str, Any], index: dict[str, ModelSpec]) -> Chat
     if not isinstance(messages, list) or not messages:
         raise bad_request("Field required: messages (a non-empty list).", "messages")
     check_worded_images(spec, messages)
-    turns = [_turn(m, spec) for m in messages]
-    choice, forced = _tool_choice(body.get("tool_choice"))
-    output, schema = _response_format(body.get("response_format"))
     effort = body.get("reasoning_effort")
-    ask = Ask(
-        turns=turns,
-        tools=_tools(body.get("tools")),
-        tool_choice=choice,
-        forced_tool=forced,
-        parallel_tool_calls=body.get("parallel_tool_calls") is not False,
-        output=output,
-        schema=schema,
-        reasoning=spec.reasoning != "none",
+    parts = ask.Parts(
+        turns=[_turn(m, spec) for m in messages],
+        tool_choice=_tool_choice(body.get("tool_choice")),
+        output=_response_format(body.get("response_format")),
         effort=effort if isinstance(effort, str) else None,
+        tools=ask.read_tools(body.get("tools"), _tool),
     )
-    stream = body.get("stream") is True
-    check_tool_choice(ask)
-    has_system = any(t.role == "system" for t in turns)
-    parallel = body.get("parallel_tool_calls")
-    check_worded_rules(spec, ask, stream=stream, has_system=has_system, parallel=parallel)
-    check_model_rules(spec, ask, stream=stream, has_system=has_system, route="chat")
-    check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
-    check_logprobs(spec, body, "chat")
-    prompt_tokens = input_tokens(ask)
-    check_context(spec, prompt_tokens, max_tokens)
+    checked = ask.checked_ask(body, spec, parts, "chat")
+    check_context(spec, checked.input_tokens, max_tokens)
     options = body.get("stream_options")
     include_usage = isinstance(options, dict) and options.get("include_usage") is True
-    return ChatRequest(spec, ask, stream, include_usage, max_tokens, prompt_tokens)
+    return ChatRequest(
+        spec, checked.ask, checked.stream, include_usage, max_tokens, checked.input_tokens
+    )
 
 
 def _turn(message: object, spec: ModelSpec) -> Turn:
@@ -131,36 +107,16 @@ def _content(content: object, spec: ModelSpec) -> tuple[str, int]:
     return "\n".join(texts), images
 
 
-def _tools(raw: object) -> list[ToolSpec]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise bad_request("tools must be a list.", "tools")
-    tools: list[ToolSpec] = []
-    for tool in raw:
-        fn = tool.get("function") if isinstance(tool, dict) else None
-        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(fn, dict):
-            raise bad_request("Only function tools are supported.", "tools")
-        params = fn.get("parameters")
-        tools.append(
-            ToolSpec(
-                str(fn.get("name", "")),
-                str(fn.get("description") or ""),
-                params if isinstance(params, dict) else {},
-            )
-        )
-    return tools
+def _tool(tool: object) -> ToolSpec:
+    fn = tool.get("function") if isinstance(tool, dict) else None
+    if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(fn, dict):
+        raise bad_request("Only function tools are supported.", "tools")
+    return ask.tool_spec(str(fn.get("name", "")), fn)
 
 
-def _tool_choice(raw: object) -> tuple[Any, str | None]:
-    if raw is None:
-        return "auto", None
-    if raw in ("auto", "none", "required"):
-        return raw, None
+def _tool_choice(raw: object) -> tuple[ask.Choice, str | None]:
     fn = raw.get("function") if isinstance(raw, dict) else None
-    if isinstance(fn, dict) and isinstance(fn.get("name"), str):
-        return "required", fn["name"]
-    raise bad_request(f"tool_choice {raw!r} is not supported.", "tool_choice")
+    return ask.read_tool_choice(raw, fn.get("name") if isinstance(fn, dict) else None)
 
 
 def _response_format(raw: object) -> tuple[OutputKind, dict[str, Any] | None]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Route = Literal["responses", "chat", "embeddings"]
+ServedPath = Literal["responses", "chat", "embeddings"]
+"""Where a model is served: ``/v1/responses``, ``/v1/chat/completions`` or ``/v1/embeddings``."""
 ReasoningMode = Literal["none", "effort", "toggle"]
 Limit = Literal[
     "system", "tools", "tool_choice", "parallel_tool_calls", "json_schema",
@@ -47,8 +48,8 @@ VLLM_NO_GUIDED_JSON = Refusal(
     "json_schema", "The provided JSON schema contains features not supported by xgrammar."
 )
 
-CHAT_ROUTES: frozenset[Route] = frozenset({"responses", "chat"})
-EMBEDDING_ROUTES: frozenset[Route] = frozenset({"embeddings"})
+CHAT_ROUTES: frozenset[ServedPath] = frozenset({"responses", "chat"})
+EMBEDDING_ROUTES: frozenset[ServedPath] = frozenset({"embeddings"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ class ModelSpec:
 
     id: str
     context: int = 131072
-    routes: frozenset[Route] = CHAT_ROUTES
+    routes: frozenset[ServedPath] = CHAT_ROUTES
     tools: bool = True
     structured: bool = True
     vision: bool = False

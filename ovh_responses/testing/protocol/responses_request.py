@@ -6,31 +6,21 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ovh_responses.testing.brain.conversation import Ask, Call, OutputKind, Role, ToolSpec, Turn
+from ovh_responses.testing.brain.conversation import Call, OutputKind, ToolSpec, Turn
+from ovh_responses.testing.protocol import ask
 from ovh_responses.testing.protocol.failures import bad_request
 from ovh_responses.testing.protocol.rules import (
     check_image_url,
-    check_logprobs,
-    check_model_rules,
-    check_parallel_tool_calls,
     check_sampling,
-    check_tool_choice,
     find_model,
-    input_tokens,
     output_budget,
 )
-from ovh_responses.testing.protocol.worded import check_worded_images, check_worded_rules
+from ovh_responses.testing.protocol.worded import check_worded_images
 
 if TYPE_CHECKING:
+    from ovh_responses.testing.brain.conversation import Ask
     from ovh_responses.testing.protocol.models import ModelSpec
 
-_ROLES: dict[str, Role] = {
-    "system": "system",
-    "developer": "system",
-    "user": "user",
-    "assistant": "assistant",
-    "tool": "tool",
-}
 _TEXT_PARTS = frozenset({"input_text", "output_text", "text", "refusal", "summary_text"})
 
 
@@ -52,32 +42,16 @@ def read_responses_request(body: dict[str, Any], index: dict[str, ModelSpec]) ->
     _check_platform_rules(body)
     check_worded_images(spec, body.get("input"))
     max_tokens = check_sampling(body, "max_output_tokens")
-    turns, has_system = _turns(body, spec)
-    tools = _tools(body.get("tools"))
-    choice, forced = _tool_choice(body.get("tool_choice"))
-    output, schema = _text_format(body.get("text"))
-    effort = _effort(body.get("reasoning"))
-    ask = Ask(
-        turns=turns,
-        tools=tools,
-        tool_choice=choice,
-        forced_tool=forced,
-        parallel_tool_calls=body.get("parallel_tool_calls") is not False,
-        output=output,
-        schema=schema,
-        reasoning=spec.reasoning != "none",
-        effort=effort,
+    parts = ask.Parts(
+        turns=_turns(body, spec),
+        tools=ask.read_tools(body.get("tools"), _tool),
+        tool_choice=_tool_choice(body.get("tool_choice")),
+        output=_text_format(body.get("text")),
+        effort=_effort(body.get("reasoning")),
     )
-    stream = body.get("stream") is True
-    check_tool_choice(ask)
-    parallel = body.get("parallel_tool_calls")
-    check_worded_rules(spec, ask, stream=stream, has_system=has_system, parallel=parallel)
-    check_model_rules(spec, ask, stream=stream, has_system=has_system)
-    check_parallel_tool_calls(spec, ask, body.get("parallel_tool_calls"))
-    check_logprobs(spec, body)
-    prompt_tokens = input_tokens(ask)
-    budget = output_budget(spec, prompt_tokens, max_tokens)
-    return ResponsesRequest(spec, ask, stream, budget, prompt_tokens, body)
+    checked = ask.checked_ask(body, spec, parts, "responses")
+    budget = output_budget(spec, checked.input_tokens, max_tokens)
+    return ResponsesRequest(spec, checked.ask, checked.stream, budget, checked.input_tokens, body)
 
 
 def _check_platform_rules(body: dict[str, Any]) -> None:
@@ -101,7 +75,7 @@ def _check_platform_rules(body: dict[str, Any]) -> None:
         )
 
 
-def _turns(body: dict[str, Any], spec: ModelSpec) -> tuple[list[Turn], bool]:
+def _turns(body: dict[str, Any], spec: ModelSpec) -> list[Turn]:
     turns: list[Turn] = []
     instructions = body.get("instructions")
     if isinstance(instructions, str) and instructions:
@@ -117,8 +91,7 @@ def _turns(body: dict[str, Any], spec: ModelSpec) -> tuple[list[Turn], bool]:
         raise bad_request(
             "Cannot apply chat template to an empty conversation. Provide at least one message."
         )
-    has_system = any(t.role == "system" for t in turns)
-    return [t for t in turns if t.role != "assistant" or t.text or t.calls], has_system
+    return [t for t in turns if t.role != "assistant" or t.text or t.calls]
 
 
 def _item(item: object, spec: ModelSpec) -> Turn:
@@ -142,7 +115,7 @@ def _item(item: object, spec: ModelSpec) -> Turn:
 
 
 def _message(item: dict[str, Any], spec: ModelSpec) -> Turn:
-    role = _ROLES.get(str(item.get("role")))
+    role = ask.ROLES.get(str(item.get("role")))
     if role is None:
         raise bad_request(f"Unknown message role {item.get('role')!r}.", "input")
     content = item.get("content")
@@ -177,38 +150,19 @@ def _output_text(output: object) -> str:
     return json.dumps(output)
 
 
-def _tools(raw: object) -> list[ToolSpec]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise bad_request("tools must be a list.", "tools")
-    tools: list[ToolSpec] = []
-    for tool in raw:
-        kind = tool.get("type") if isinstance(tool, dict) else None
-        if kind != "function" or not isinstance(tool, dict):
-            raise bad_request(
-                f"Only function tools are supported; tool type {kind!r} is not.", "tools"
-            )
-        name = tool.get("name")
-        if not isinstance(name, str) or not name:
-            raise bad_request("A function tool needs a top-level `name` (flat shape).", "tools")
-        params = tool.get("parameters")
-        tools.append(
-            ToolSpec(
-                name, str(tool.get("description") or ""), params if isinstance(params, dict) else {}
-            )
-        )
-    return tools
+def _tool(tool: object) -> ToolSpec:
+    kind = tool.get("type") if isinstance(tool, dict) else None
+    if kind != "function" or not isinstance(tool, dict):
+        raise bad_request(f"Only function tools are supported; tool type {kind!r} is not.", "tools")
+    name = tool.get("name")
+    if not isinstance(name, str) or not name:
+        raise bad_request("A function tool needs a top-level `name` (flat shape).", "tools")
+    return ask.tool_spec(name, tool)
 
 
-def _tool_choice(raw: object) -> tuple[Any, str | None]:
-    if raw is None:
-        return "auto", None
-    if raw in ("auto", "none", "required"):
-        return raw, None
-    if isinstance(raw, dict) and raw.get("type") == "function" and isinstance(raw.get("name"), str):
-        return "required", raw["name"]
-    raise bad_request(f"tool_choice {raw!r} is not supported.", "tool_choice")
+def _tool_choice(raw: object) -> tuple[ask.Choice, str | None]:
+    named = raw.get("name") if isinstance(raw, dict) and raw.get("type") == "function" else None
+    return ask.read_tool_choice(raw, named)
 
 
 def _text_format(raw: object) -> tuple[OutputKind, dict[str, Any] | None]:

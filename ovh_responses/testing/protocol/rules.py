@@ -16,18 +16,18 @@ from ovh_responses.testing.protocol.failures import EndpointError, bad_request
 
 if TYPE_CHECKING:
     from ovh_responses.testing.brain.conversation import Ask
-    from ovh_responses.testing.protocol.models import ModelSpec, Route
+    from ovh_responses.testing.protocol.models import ModelSpec, ServedPath
 
 IMAGE_TOKENS = 64
 _DATA_URL = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+);base64,(?P<data>.*)$", re.DOTALL)
-ROUTE_PATHS: dict[Route, str] = {
+ROUTE_PATHS: dict[ServedPath, str] = {
     "responses": "/v1/responses",
     "chat": "/v1/chat/completions",
     "embeddings": "/v1/embeddings",
 }
 
 
-def find_model(index: dict[str, ModelSpec], body: dict[str, Any], route: Route) -> ModelSpec:
+def find_model(index: dict[str, ModelSpec], body: dict[str, Any], route: ServedPath) -> ModelSpec:
     name = body.get("model")
     if not isinstance(name, str) or not name:
         raise bad_request("Field required: model", "model")
@@ -67,7 +67,7 @@ def check_image_url(url: object, spec: ModelSpec) -> None:
 
 
 def check_model_rules(
-    spec: ModelSpec, ask: Ask, *, stream: bool, has_system: bool, route: Route = "responses"
+    spec: ModelSpec, ask: Ask, *, stream: bool, has_system: bool, route: ServedPath = "responses"
 ) -> None:
     """Per-model rules: system prompts, tools, tool_choice, reasoning, structured streaming."""
     chat = route == "chat"
@@ -121,7 +121,7 @@ def check_parallel_tool_calls(spec: ModelSpec, ask: Ask, sent: object) -> None:
 _LOGPROBS_INCLUDE = "message.output_text.logprobs"
 
 
-def check_logprobs(spec: ModelSpec, body: dict[str, Any], route: Route = "responses") -> None:
+def check_logprobs(spec: ModelSpec, body: dict[str, Any], route: ServedPath = "responses") -> None:
     """Models without token log probabilities: asking for them is refused, naming the field."""
     if spec.logprobs:
         return
