@@ -16,6 +16,7 @@ from typing_extensions import TypedDict
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError
 from langchain_ovh_responses._structured import response_format_text_format
+from ovh_responses import RequiredToolNotCalledError
 from ovh_responses.testing import LocalEndpoint
 
 
@@ -319,6 +320,28 @@ async def test_create_agent_tool_strategy_with_a_data_tool_async(
     else:
         out = await agent.ainvoke(QUESTION)
     _assert_tool_strategy_run(endpoint, out, stream)
+
+
+def test_tool_strategy_on_a_model_that_only_accepts_auto_ends_in_a_typed_error(
+    endpoint: LocalEndpoint,
+) -> None:
+    """A model stricter than ToolStrategy needs (tool_choice 'auto' only): the data tool is still
+    called alone; when the model then answers in text instead of calling Weather, the run stops
+    with a typed error naming the fix, never with a missing structured response."""
+    agent = create_agent(
+        _model(endpoint, "local-tool-choice-auto-only"),
+        [get_weather],
+        response_format=ToolStrategy(Weather),
+    )
+    with (
+        pytest.warns(match="only accepts tool_choice 'auto'"),
+        pytest.raises(RequiredToolNotCalledError, match="use a model that accepts"),
+    ):
+        agent.invoke(QUESTION)
+    first, second = endpoint.bodies()
+    assert first["tool_choice"] == second["tool_choice"] == "auto"
+    call = second["input"][-2]
+    assert (call["type"], call["name"]) == ("function_call", "get_weather")
 
 
 def test_create_agent_auto_picks_tools_when_the_profile_has_no_json_schema(
