@@ -315,3 +315,111 @@ def test_condense_prompt_gets_the_follow_up_question(sdk: OpenAI) -> None:
         "assistant: hello\n\nFollow Up Input: How tall is the Eiffel Tower?\nStandalone question:"
     )
     assert ask(sdk, prompt).output_text == "How tall is the Eiffel Tower?"
+
+
+class Weather(BaseModel):
+    """The weather in a city."""
+
+    city: str
+    temperature_c: int
+
+
+WEATHER_ANSWER = tool("Weather", "The weather in a city.", Weather)
+
+
+def _after(prompt: str, name: str, arguments: str, output: str) -> list[Any]:
+    return [
+        {"role": "user", "content": prompt},
+        {"type": "function_call", "call_id": "call_1", "name": name, "arguments": arguments},
+        {"type": "function_call_output", "call_id": "call_1", "output": output},
+    ]
+
+
+def test_the_data_tool_comes_before_the_tool_that_shapes_the_answer(sdk: OpenAI) -> None:
+    """An agent's structured-output tool is called once the data is in, with the data's values."""
+    prompt = "What is the weather in Lyon? Use get_weather."
+    tools = [WEATHER, WEATHER_ANSWER]
+    [first] = calls(ask(sdk, prompt, tools=tools, tool_choice="required"))
+    assert (first.name, json.loads(first.arguments)) == ("get_weather", {"location": "Lyon"})
+    history = _after(prompt, "get_weather", first.arguments, "It is 17 degrees and sunny in Lyon")
+    [second] = calls(ask(sdk, history, tools=tools, tool_choice="required"))
+    assert second.name == "Weather"
+    assert json.loads(second.arguments) == {"city": "Lyon", "temperature_c": 17}
+
+
+def test_the_answer_tool_alone_is_filled_from_the_prompt(sdk: OpenAI) -> None:
+    [call] = calls(
+        ask(sdk, "In Nice it is 24 degrees.", tools=[WEATHER_ANSWER], tool_choice="required")
+    )
+    assert json.loads(call.arguments) == {"city": "Nice", "temperature_c": 24}
+
+
+def test_the_answer_tool_is_called_after_the_data_even_when_the_prompt_does_not_name_it(
+    sdk: OpenAI,
+) -> None:
+    forecast = tool("Forecast", "The forecast.", Weather)
+    history = _after("Use get_weather for Oslo.", "get_weather", "{}", "Oslo: 3 degrees, snow.")
+    [call] = calls(ask(sdk, history, tools=[WEATHER, forecast], tool_choice="required"))
+    assert (call.name, json.loads(call.arguments)) == (
+        "Forecast",
+        {"city": "Oslo", "temperature_c": 3},
+    )
+
+
+@pytest.mark.parametrize("offered", [[WEATHER], [WEATHER, tool("handoff", "Hand off.", Location)]])
+def test_after_a_hand_off_the_next_agent_calls_the_tool_the_user_asked_for(
+    sdk: OpenAI, offered: list[Any]
+) -> None:
+    prompt = "Use handoff with to_agent: weather, then get_weather for Bern."
+    history = _after(prompt, "handoff", '{"to_agent": "weather"}', "Agent weather is now handling")
+    [call] = calls(ask(sdk, history, tools=offered))
+    assert (call.name, json.loads(call.arguments)) == ("get_weather", {"location": "Bern"})
+    history += [
+        {"type": "function_call", "call_id": "call_2", "name": "get_weather", "arguments": "{}"},
+        {"type": "function_call_output", "call_id": "call_2", "output": "Snow in Bern."},
+    ]
+    answer = ask(sdk, history, tools=offered)
+    assert calls(answer) == []
+    assert answer.output_text == "The result of get_weather is Snow in Bern."
+
+
+def test_after_a_hand_off_without_a_tool_asked_for_the_next_agent_answers(sdk: OpenAI) -> None:
+    history = _after("Use handoff with to_agent: meteo.", "handoff", "{}", "Agent meteo is on.")
+    answer = ask(sdk, history, tools=[WEATHER])
+    assert calls(answer) == []
+    assert answer.output_text == "The result of handoff is Agent meteo is on."
+
+
+class SingleSelection(BaseModel):
+    index: int
+    reason: str
+
+
+def _selection_prompt(question: str) -> str:
+    return (
+        "Some choices are given below. It is provided in a numbered list (1 to 3).\n"
+        "---------------------\n"
+        "(1) Facts about the Eiffel Tower in Paris.\n\n"
+        "(2) Facts about the Colosseum in Rome.\n\n"
+        "(3) Facts about the Sagrada Familia in Barcelona.\n"
+        "---------------------\n"
+        f"Using only the choices above, pick the most relevant to the question: '{question}'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "index"),
+    [
+        ("When was the Eiffel Tower completed?", 1),
+        ("How many spectators could the Colosseum hold?", 2),
+        ("Who designed the Sagrada Familia?", 3),
+        ("What's the weather like?", 1),  # nothing matches: the first choice
+    ],
+)
+def test_a_selector_picks_the_choice_that_matches_the_question(
+    sdk: OpenAI, question: str, index: int
+) -> None:
+    selector = tool("SingleSelection", "A selection of a choice.", SingleSelection)
+    prompt = _selection_prompt(question)
+    [call] = calls(ask(sdk, prompt, tools=[selector], tool_choice="required"))
+    assert json.loads(call.arguments)["index"] == index

@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from langchain.agents import create_agent
 from langchain.agents.structured_output import ProviderStrategy, ToolStrategy
-from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+from langchain_core.messages import AIMessageChunk, ToolMessage
 from langchain_core.tools import tool
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError
 from langchain_ovh_responses._structured import response_format_text_format
+from ovh_responses import RequiredToolNotCalledError
 from ovh_responses.testing import LocalEndpoint
 
 
@@ -255,21 +257,91 @@ def test_create_agent_without_tools_answers_in_one_request(endpoint: LocalEndpoi
     assert body["text"]["format"]["name"] == "Weather"
 
 
-def test_create_agent_tool_strategy(endpoint: LocalEndpoint) -> None:
-    agent = create_agent(
-        _model(endpoint),
+def _assert_tool_strategy_run(endpoint: LocalEndpoint, out: dict[str, Any], stream: bool) -> None:
+    """The data tool first, alone; then the answer tool, filled from the data tool's output."""
+    assert out["structured_response"] == Weather(city="Paris", temperature_c=21)
+    messages = out["messages"]
+    kinds = [type(m).__name__ for m in messages]
+    assert kinds == ["HumanMessage", "AIMessage", "ToolMessage", "AIMessage", "ToolMessage"]
+    assert [(c["name"], c["args"]) for c in messages[1].tool_calls] == [
+        ("get_weather", {"city": "Paris"})
+    ]
+    assert messages[2].content == "It is 21 degrees in Paris."
+    assert [(c["name"], c["args"]) for c in messages[3].tool_calls] == [
+        ("Weather", {"city": "Paris", "temperature_c": 21})
+    ]
+    bodies = endpoint.bodies()
+    assert len(bodies) == 2
+    for body in bodies:
+        assert body["store"] is False
+        assert body["stream"] is stream
+        assert body["tool_choice"] == "required"
+        assert [t["name"] for t in body["tools"]] == ["get_weather", "Weather"]
+        assert "text" not in body
+    first, second = (body["input"] for body in bodies)
+    assert [i.get("role") or i["type"] for i in first] == ["system", "user"]
+    assert second[:2] == first
+    call, output = second[2:]
+    assert (call["type"], call["name"], json.loads(call["arguments"])) == (
+        "function_call",
+        "get_weather",
+        {"city": "Paris"},
+    )
+    assert output == {
+        "type": "function_call_output",
+        "call_id": call["call_id"],
+        "output": "It is 21 degrees in Paris.",
+    }
+
+
+def _tool_strategy_agent(endpoint: LocalEndpoint, stream: bool) -> Any:
+    return create_agent(
+        _model(endpoint, streaming=stream),
         [get_weather],
         system_prompt="You answer weather questions.",
         response_format=ToolStrategy(Weather),
     )
-    out = agent.invoke(QUESTION)
-    assert isinstance(out["structured_response"], Weather)
-    assert out["structured_response"].city == "Paris"
-    first = endpoint.bodies()[0]
-    assert first["tool_choice"] == "required"
-    assert [t["name"] for t in first["tools"]] == ["get_weather", "Weather"]
-    assert "text" not in first
-    assert isinstance(out["messages"][-1], (AIMessage, ToolMessage))
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["invoke", "streamed"])
+def test_create_agent_tool_strategy(endpoint: LocalEndpoint, stream: bool) -> None:
+    out = _tool_strategy_agent(endpoint, stream).invoke(QUESTION)
+    _assert_tool_strategy_run(endpoint, out, stream)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["ainvoke", "astream"])
+async def test_create_agent_tool_strategy_with_a_data_tool_async(
+    endpoint: LocalEndpoint, stream: bool
+) -> None:
+    agent = _tool_strategy_agent(endpoint, stream)
+    if stream:
+        states = [state async for state in agent.astream(QUESTION, stream_mode="values")]
+        out = states[-1]
+    else:
+        out = await agent.ainvoke(QUESTION)
+    _assert_tool_strategy_run(endpoint, out, stream)
+
+
+def test_tool_strategy_on_a_model_that_only_accepts_auto_ends_in_a_typed_error(
+    endpoint: LocalEndpoint,
+) -> None:
+    """A model stricter than ToolStrategy needs (tool_choice 'auto' only): the data tool is still
+    called alone; when the model then answers in text instead of calling Weather, the run stops
+    with a typed error naming the fix, never with a missing structured response."""
+    agent = create_agent(
+        _model(endpoint, "local-tool-choice-auto-only"),
+        [get_weather],
+        response_format=ToolStrategy(Weather),
+    )
+    with (
+        pytest.warns(match="only accepts tool_choice 'auto'"),
+        pytest.raises(RequiredToolNotCalledError, match="use a model that accepts"),
+    ):
+        agent.invoke(QUESTION)
+    first, second = endpoint.bodies()
+    assert first["tool_choice"] == second["tool_choice"] == "auto"
+    call = second["input"][-2]
+    assert (call["type"], call["name"]) == ("function_call", "get_weather")
 
 
 def test_create_agent_auto_picks_tools_when_the_profile_has_no_json_schema(

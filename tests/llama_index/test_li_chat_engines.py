@@ -34,26 +34,44 @@ async def test_chat_engine_streams_async(index, mode):  # noqa: F811
     assert "50000" in text
 
 
-def test_router_query_engine_with_a_function_calling_selector(configured, llm, endpoint):  # noqa: F811
-    facts = {
-        "eiffel": "The Eiffel Tower was completed in 1889.",
-        "colosseum": "The Colosseum could hold around 50000 spectators.",
-    }
+FACTS = {
+    "eiffel": "The Eiffel Tower was completed in 1889.",
+    "colosseum": "The Colosseum could hold around 50000 spectators.",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "chosen", "answer"),
+    [
+        ("When was the Eiffel Tower completed?", "eiffel", "1889"),
+        ("How many spectators could the Colosseum hold?", "colosseum", "50000"),
+    ],
+    ids=["first-choice", "second-choice"],
+)
+def test_router_query_engine_with_a_function_calling_selector(
+    configured,  # noqa: F811
+    llm,
+    endpoint,
+    question,
+    chosen,
+    answer,
+):
     tools = [
         QueryEngineTool.from_defaults(
             SummaryIndex.from_documents([Document(text=text)]).as_query_engine(),
             name=name,
             description=f"Facts about the {name}.",
         )
-        for name, text in facts.items()
+        for name, text in FACTS.items()
     ]
     router = RouterQueryEngine(
         selector=PydanticSingleSelector.from_defaults(llm=llm), query_engine_tools=tools
     )
-    answer = router.query("When was the Eiffel Tower completed?")
-    assert "1889" in str(answer)
+    result = router.query(question)
+    assert answer in str(result)
+    assert result.metadata["selector_result"].ind == list(FACTS).index(chosen)
     selection, query = endpoint.bodies()
     assert [t["name"] for t in selection["tools"]] == ["SingleSelection"]
     assert selection["tool_choice"] == "required"
-    assert facts["eiffel"] in str(query["input"])
-    assert facts["colosseum"] not in str(query["input"])
+    for name, fact in FACTS.items():
+        assert (fact in str(query["input"])) is (name == chosen)

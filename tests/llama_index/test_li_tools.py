@@ -250,7 +250,8 @@ async def test_agent_workflow_hands_off(llm):
     handoffs = [e for e in events if isinstance(e, ToolCallResult) and e.tool_name == "handoff"]
     assert [h.tool_kwargs["to_agent"] for h in handoffs] == ["weather"]
     outputs = [e for e in events if isinstance(e, AgentOutput)]
-    assert [o.current_agent_name for o in outputs] == ["root", "weather"]
+    assert [o.current_agent_name for o in outputs] == ["root", "weather", "weather"]
+    assert CALLS == [("get_weather", "Vienna")]
 
 
 async def test_react_agent(llm):

@@ -4,13 +4,21 @@ stream, and parallel tool calls streamed."""
 
 from __future__ import annotations
 
-from llama_index.core.agent.workflow import AgentWorkflow, FunctionAgent, ReActAgent
+import pytest
+from llama_index.core.agent.workflow import (
+    AgentOutput,
+    AgentWorkflow,
+    FunctionAgent,
+    ReActAgent,
+    ToolCallResult,
+)
 from llama_index.core.llms import ChatMessage
 from llama_index.core.memory import Memory
 from llama_index.core.tools import FunctionTool
 from llama_index.core.workflow import Context
 from pydantic import BaseModel, Field
 
+from llama_index_ovh_responses import OVHResponses
 from ovh_responses.testing import LocalEndpoint
 
 
@@ -72,17 +80,15 @@ async def test_memory_is_carried_across_runs(make_llm, endpoint: LocalEndpoint) 
     assert roles == ["user", "function_call", "function_call_output", "assistant", "user"]
 
 
-async def test_agent_workflow_hands_off_and_the_next_run_stays_with_the_agent(
-    make_llm, endpoint: LocalEndpoint
-) -> None:
-    llm = make_llm()
+def _root_and_weather(llm: OVHResponses, weather_hands_off_to: list[str]) -> AgentWorkflow:
+    """A root agent that can hand off to a weather agent, each with its own tool."""
     weather = FunctionAgent(
         name="weather",
         description="Knows the weather of cities.",
         system_prompt="You answer weather questions.",
         tools=[WEATHER],
         llm=llm,
-        can_handoff_to=[],
+        can_handoff_to=weather_hands_off_to,
     )
     root = FunctionAgent(
         name="root",
@@ -91,7 +97,13 @@ async def test_agent_workflow_hands_off_and_the_next_run_stays_with_the_agent(
         llm=llm,
         can_handoff_to=["weather"],
     )
-    workflow = AgentWorkflow(agents=[root, weather], root_agent="root")
+    return AgentWorkflow(agents=[root, weather], root_agent="root")
+
+
+async def test_agent_workflow_hands_off_and_the_next_run_stays_with_the_agent(
+    make_llm, endpoint: LocalEndpoint
+) -> None:
+    workflow = _root_and_weather(make_llm(), [])
     ctx = Context(workflow)
     first = await workflow.run(user_msg="Use handoff with to_agent: weather.", ctx=ctx)
     assert first.current_agent_name == "weather"
@@ -102,6 +114,35 @@ async def test_agent_workflow_hands_off_and_the_next_run_stays_with_the_agent(
     tools_sent = [sorted(t["name"] for t in b.get("tools", [])) for b in endpoint.bodies()]
     assert tools_sent[0] == ["get_population", "handoff"]
     assert tools_sent[-1] == ["get_weather"]
+
+
+@pytest.mark.parametrize("weather_hands_off_to", [[], ["root"]], ids=["one-way", "both-ways"])
+async def test_agent_workflow_hands_off_and_the_next_agent_calls_its_tool_in_the_same_run(
+    make_llm, endpoint: LocalEndpoint, weather_hands_off_to: list[str]
+) -> None:
+    workflow = _root_and_weather(make_llm(), weather_hands_off_to)
+    asked = "Use handoff with to_agent: weather, then get_weather for Oslo."
+    handler = workflow.run(user_msg=asked)
+    events = [event async for event in handler.stream_events()]
+    result = await handler
+    done = [(e.tool_name, e.tool_kwargs) for e in events if isinstance(e, ToolCallResult)]
+    assert [name for name, _ in done] == ["handoff", "get_weather"]
+    assert done[0][1]["to_agent"] == "weather"
+    assert done[1][1] == {"city": "Oslo"}
+    agents = [e.current_agent_name for e in events if isinstance(e, AgentOutput)]
+    assert agents == ["root", "weather", "weather"]
+    assert result.current_agent_name == "weather"
+    assert "21 degrees in Oslo" in str(result.response.content)
+    bodies = endpoint.bodies()
+    assert len(bodies) == 3
+    tools_sent = [sorted(t["name"] for t in b["tools"]) for b in bodies]
+    weather_tools = sorted(["get_weather", *(["handoff"] if weather_hands_off_to else [])])
+    assert tools_sent == [["get_population", "handoff"], weather_tools, weather_tools]
+    kinds = ("function_call", "function_call_output")
+    handed = [i for i in bodies[1]["input"] if i["type"] in kinds]
+    assert [i["type"] for i in handed] == list(kinds)
+    assert handed[0]["name"] == "handoff"
+    assert all(b["store"] is False for b in bodies)
 
 
 def test_structured_llm_stream_chat_yields_partials_then_the_whole(make_llm) -> None:

@@ -75,6 +75,17 @@ class Ask:
         out.reverse()
         return out
 
+    def since_user(self) -> list[Turn]:
+        """The turns after the last user message, in order: the calls made for it and their
+        outputs."""
+        out: list[Turn] = []
+        for turn in reversed(self.turns):
+            if turn.role == "user" and turn.text:
+                break
+            out.append(turn)
+        out.reverse()
+        return out
+
     def call_name(self, call_id: str | None) -> str | None:
         for turn in self.turns:
             for call in turn.calls:

@@ -16,7 +16,7 @@ from ovh_responses.testing.brain.text import STOPWORDS, content_words, name_word
 
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])")
 _QUOTED = re.compile(r"(?<!\w)(?:'([^'\n]+?)'|\"([^\"\n]+?)\"|“([^”\n]+?)”)(?!\w)")
-_PROPER = re.compile(r"[A-Z][\w'-]*(?:(?:\s+|,\s*)[A-Z][\w'-]*)*")
+_PROPER = re.compile(r"[A-Z][\w'-]*(?:(?:[ \t]+|,[ \t]*)[A-Z][\w'-]*)*")  # within a line
 _NOT_PROPER = STOPWORDS | {
     "create", "find", "get", "tell", "write", "generate", "return", "calculate", "compute",
     "call", "hello", "hi", "hey", "thanks", "ok", "yes", "json", "answer", "reply", "say",

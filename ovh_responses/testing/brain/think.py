@@ -2,7 +2,10 @@
 
 In order: a refusal when the last user message says "please refuse"; the ReAct text format
 when the system prompt asks for it; function calls when ``tool_choice`` requires one or the last
-user message asks for a tool; after function outputs, an answer that uses them; JSON for
+user message asks for a tool (tools that fetch data first, then the tool that shapes the answer,
+filled from their outputs; in a numbered list of choices, the one that fits the question); after
+function outputs, an answer that uses them, unless they handed the conversation to an agent with
+a tool the user asked for and that was not called yet; JSON for
 ``json_schema`` / ``json_object``; the follow-up question itself when asked to condense a
 conversation into a standalone question; an exact reply when asked for one ("reply with exactly
 X"); the best-overlapping sentences of a RAG context; else a short answer naming the question's
@@ -23,9 +26,15 @@ from ovh_responses.testing.brain.answers import (
     standalone_question,
     tool_result_reply,
 )
+from ovh_responses.testing.brain.choices import best_choice
 from ovh_responses.testing.brain.react import is_react, react_reply
 from ovh_responses.testing.brain.schema_fill import Source, fill
-from ovh_responses.testing.brain.tool_match import best_tool, tools_named
+from ovh_responses.testing.brain.tool_match import (
+    best_tool,
+    is_handoff,
+    is_output_tool,
+    tools_named,
+)
 
 if TYPE_CHECKING:
     from ovh_responses.testing.brain.conversation import Ask, ToolSpec
@@ -86,22 +95,53 @@ def keep_think_whitespace(reply: Reply, ask: Ask) -> Reply:
 def _calls(ask: Ask) -> list[PlannedCall]:
     if not ask.tools or ask.tool_choice == "none":
         return []
-    question = ask.last_user_text
-    by_name = {t.name: t for t in ask.tools}
     if ask.forced_tool is not None:
-        chosen = [by_name[ask.forced_tool]]
-    elif ask.trailing_tool_turns() and ask.tool_choice == "auto":
+        forced = {t.name: t for t in ask.tools}[ask.forced_tool]
+        return [_call(forced, _source(ask, forced))]
+    return [_call(tool, _source(ask, tool)) for tool in _chosen(ask)]
+
+
+def _chosen(ask: Ask) -> list[ToolSpec]:
+    """The tools the request asks for that were not called yet: the data tools first; the tools
+    that shape the answer once the data is in. After a function output the model answers in
+    text, unless the output handed the conversation over to another agent."""
+    if ask.tool_choice == "auto" and ask.trailing_tool_turns() and not _handed_over(ask):
         return []
-    else:
-        chosen = tools_named(question, ask.tools)
-        if not chosen and ask.tool_choice == "required":
-            chosen = [best_tool(question, ask.tools)]
-    return [_call(tool, question) for tool in chosen]
+    question = ask.last_user_text
+    called = {call.name for turn in ask.since_user() for call in turn.calls}
+    named = [t for t in tools_named(question, ask.tools) if t.name not in called]
+    if named:
+        return [t for t in named if not is_output_tool(t)] or named
+    if ask.tool_choice != "required":
+        return []
+    shapers = [t for t in ask.tools if is_output_tool(t) and t.name not in called]
+    return shapers[:1] or [best_tool(question, ask.tools)]
 
 
-def _call(tool: ToolSpec, question: str) -> PlannedCall:
+def _handed_over(ask: Ask) -> bool:
+    """The last outputs came from a hand-off, or from a tool this agent does not have."""
+    offered = {t.name for t in ask.tools}
+    names = [ask.call_name(t.call_id) or t.tool_name for t in ask.trailing_tool_turns()]
+    return any(name and (is_handoff(name) or name not in offered) for name in names)
+
+
+def _source(ask: Ask, tool: ToolSpec) -> Source:
+    """Where a call's arguments come from: the request; for a tool that shapes the answer, the
+    function outputs since the request first; in a list of choices, the best choice first."""
+    question = ask.last_user_text
+    if not is_output_tool(tool):
+        return Source.of(question)
+    outputs = [t.text for t in ask.since_user() if t.role == "tool"]
+    source = Source.of("\n".join([*outputs, question]))
+    choice = best_choice(question)
+    if choice is not None:
+        source.numbers.insert(0, str(choice))
+    return source
+
+
+def _call(tool: ToolSpec, source: Source) -> PlannedCall:
     schema = tool.parameters or {"type": "object", "properties": {}}
-    args = fill(schema, Source.of(question))
+    args = fill(schema, source)
     return PlannedCall(tool.name, json.dumps(args, ensure_ascii=False))
 
 

@@ -25,6 +25,11 @@ _SYNONYMS: dict[str, frozenset[str]] = {
     "subtract": frozenset({"subtract", "minus", "difference", "\u2212"}),
     "divide": frozenset({"divide", "divided", "quotient", "\u00f7"}),
 }
+# Frameworks ask for a structured answer through a tool named after its class (LangChain's
+# ``ToolStrategy(Weather)``, LlamaIndex's ``SingleSelection``) or ``final_result`` (pydantic-ai),
+# and hand a conversation to another agent through ``handoff`` (LlamaIndex) or ``transfer_to_x``.
+_OUTPUT_TOOL = re.compile(r"[A-Z][A-Za-z0-9]*|final_result\w*")
+_HANDOFF_TOOL = re.compile(r"handoff|transfer_to_\w+")
 _USE_A_TOOL = re.compile(r"\b(?:use|using|call|with)\s+(?:the|a|your)\s+tools?\b", re.IGNORECASE)
 
 
@@ -74,3 +79,13 @@ def best_tool(text: str, tools: list[ToolSpec]) -> ToolSpec:
 def _position(haystack: str, needle: str) -> int:
     match = re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", haystack)
     return match.start() if match else -1
+
+
+def is_output_tool(tool: ToolSpec) -> bool:
+    """A tool that gives the final answer a shape rather than fetching data."""
+    return _OUTPUT_TOOL.fullmatch(tool.name) is not None
+
+
+def is_handoff(name: str) -> bool:
+    """A tool that hands the conversation to another agent."""
+    return _HANDOFF_TOOL.fullmatch(name) is not None
