@@ -60,9 +60,10 @@ def _no_ambient_ovh_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def forget_process_memory() -> Iterator[None]:
-    """The test starts and ends with nothing learned, listed or warned about in the process."""
+    """Every test starts and ends with nothing learned, listed or warned about in the process, so
+    that no test depends on which ran before it."""
     forget()
     yield
     forget()
