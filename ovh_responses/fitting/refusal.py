@@ -166,11 +166,13 @@ _SIGNS: tuple[_Sign, ...] = (
 
 _BAD_VALUE = re.compile(
     r"must be (?!set)|between|at least|at most|greater than|less than|out of range|"
-    r"invalid value",
+    r"invalid value|grammar error",
     re.IGNORECASE,
 )
-"""A 400 about a parameter's value (``temperature must be between 0 and 2``), not about the
-parameter itself: the caller's to fix, nothing to learn."""
+"""A 400 about a parameter's value (``temperature must be between 0 and 2``; a schema guided
+decoding cannot compile, ``Grammar error: Pointer '/$defs/missing' does not exist``), not about
+the parameter itself: the caller's to fix, nothing to learn (learning it would take schema
+enforcement away from every later request to the model)."""
 
 
 def is_bad_value(message: str) -> bool:
