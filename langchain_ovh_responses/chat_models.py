@@ -16,11 +16,7 @@ from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
 from langchain_ovh_responses._inputs import messages_to_input
 from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_message
-from langchain_ovh_responses._profile import (
-    langchain_profile,
-    merged_override,
-    remember_override,
-)
+from langchain_ovh_responses._profile import langchain_profile, merged_override
 from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import (
     Method,
@@ -129,8 +125,8 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
     there (known from their profile, or learned from the server's answer); or one route."""
 
     model_profile: Any = Field(default=None, exclude=True)
-    """Your word on the model, over the table and what the server taught: a whole
-    ``ovh_responses.fitting.profiles.ModelProfile`` or some of its flags
+    """Your word on the model, over the table and what the server taught, for this instance's
+    requests: a whole ``ovh_responses.fitting.profiles.ModelProfile`` or some of its flags
     (``{"tool_calling": True}``). A LangChain ``profile=`` you give counts too (``model_profile``
     wins where both say)."""
 
@@ -150,7 +146,6 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
     @model_validator(mode="after")
     def _make_client(self) -> Self:
         self._client = connect(self)
-        remember_override(self._client.base_url, self.model, self.model_profile)
         return self
 
     @model_validator(mode="after")
@@ -265,7 +260,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
 
     @property
     def _call_options(self) -> dict[str, Any]:
-        return {"route": self.route, "strict": self.strict}
+        return {"route": self.route, "strict": self.strict, "profile_override": self.model_profile}
 
     # ----- calls ----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from model_limits_catalog import (
     check_strict_refusal,
     system_sent_as_is,
 )
+from model_overrides import check_each_instance_keeps_its_own_word
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
 from langchain_ovh_responses._profile import langchain_profile
@@ -571,8 +572,28 @@ def test_an_override_wins_over_the_table(
     tools = chat(server, "Qwen2.5-VL-72B-Instruct", model_profile={"tool_calling": True})
     assert tools.profile is not None
     assert tools.profile["tool_calling"] is True  # what create_agent reads
-    table = chat(endpoint, "Qwen2.5-VL-72B-Instruct").profile  # another endpoint: no override
+    table = chat(server, "Qwen2.5-VL-72B-Instruct").profile  # same model, no override
     assert table == {**tools.profile, "tool_calling": False, "tool_choice": False}
+    assert tools.profile["tool_calling"] is True
+
+
+async def each_way(model: ChatOVHResponses) -> AsyncIterator[str]:
+    model.invoke(SYSTEM)
+    yield "invoke"
+    await model.ainvoke(SYSTEM)
+    yield "ainvoke"
+    list(model.stream(SYSTEM))
+    yield "stream"
+    [chunk async for chunk in model.astream(SYSTEM)]
+    yield "astream"
+
+
+async def test_each_instance_keeps_its_own_word_on_a_shared_model(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    await check_each_instance_keeps_its_own_word(
+        make_endpoint, lambda ep, model, word: chat(ep, model, model_profile=word), each_way
+    )
 
 
 def test_an_override_wins_over_what_was_learned(
