@@ -2,13 +2,16 @@
 
 A profile the user gives the chat model (``profile=`` in LangChain's own shape, or
 ``model_profile=`` in the core's) is their word on the model: it wins over the table and over
-what the server taught. ``.profile`` is made from the same belief, so the two always agree.
+what the server taught, for the requests of that instance only. ``.profile`` is made from the
+same belief, so the two always agree.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ovh_responses.fitting.overrides import check_override
+from ovh_responses.fitting.routing import model_profile
 from ovh_responses.settings import resolve_base_url
 
 if TYPE_CHECKING:
@@ -19,21 +22,7 @@ if TYPE_CHECKING:
     from ovh_responses.fitting.overrides import ProfileOverride
     from ovh_responses.fitting.profiles import ModelProfile
 
-__all__ = [
-    "from_langchain",
-    "langchain_profile",
-    "merged_override",
-    "remember_override",
-    "to_langchain",
-]
-
-
-def remember_override(base_url: str, model: str, override: ProfileOverride | None) -> None:
-    """The user's word on ``model`` at ``base_url``, used by every request to it."""
-    if override is not None:
-        from ovh_responses.fitting.overrides import OVERRIDES
-
-        OVERRIDES.set(base_url, model, override)
+__all__ = ["from_langchain", "langchain_profile", "merged_override", "to_langchain"]
 
 
 def to_langchain(profile: ModelProfile) -> LCModelProfile:
@@ -86,8 +75,6 @@ def merged_override(
     """One override from a user's LangChain profile and core override (the core's wins)."""
     if lc_profile is None and override is None:
         return None
-    from ovh_responses.fitting.overrides import check_override
-
     if lc_profile is None:
         check_override(override)
         return override
@@ -99,12 +86,8 @@ def merged_override(
 
 
 def langchain_profile(
-    model: str, base_url: str | None = None, override: Any = None
+    model: str, base_url: str | None = None, override: ProfileOverride | None = None
 ) -> LCModelProfile:
-    """LangChain's profile of ``model`` at ``base_url``: the table, what the server taught and
-    the user's override."""
-    from ovh_responses.fitting.overrides import override_profile
-    from ovh_responses.fitting.routing import model_profile
-
-    believed = model_profile(resolve_base_url(base_url), model)
-    return to_langchain(override_profile(believed, override))
+    """LangChain's profile of ``model`` at ``base_url`` now: the table, what the server taught
+    and the user's ``override``."""
+    return to_langchain(model_profile(resolve_base_url(base_url), model, override))

@@ -4,7 +4,7 @@ model."""
 from __future__ import annotations
 
 import math
-from contextlib import aclosing, closing
+from contextlib import aclosing, closing, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel, LangSmithParams
@@ -16,11 +16,7 @@ from langchain_ovh_responses._connection import connect
 from langchain_ovh_responses._errors import langchain_errors
 from langchain_ovh_responses._inputs import messages_to_input
 from langchain_ovh_responses._outputs import PROVIDER, OutputVersion, result_to_message
-from langchain_ovh_responses._profile import (
-    langchain_profile,
-    merged_override,
-    remember_override,
-)
+from langchain_ovh_responses._profile import langchain_profile, merged_override
 from langchain_ovh_responses._streaming import ChunkStream
 from langchain_ovh_responses._structured import (
     Method,
@@ -30,6 +26,7 @@ from langchain_ovh_responses._structured import (
 from langchain_ovh_responses._tools import to_function_tool
 from ovh_responses._arguments import checked, spellings
 from ovh_responses.client.holder import ClientHolder
+from ovh_responses.fitting.learned import LEARNED
 from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL
@@ -129,12 +126,16 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
     there (known from their profile, or learned from the server's answer); or one route."""
 
     model_profile: Any = Field(default=None, exclude=True)
-    """Your word on the model, over the table and what the server taught: a whole
-    ``ovh_responses.fitting.profiles.ModelProfile`` or some of its flags
+    """Your word on the model, over the table and what the server taught, for this instance's
+    requests: a whole ``ovh_responses.fitting.profiles.ModelProfile`` or some of its flags
     (``{"tool_calling": True}``). A LangChain ``profile=`` you give counts too (``model_profile``
     wins where both say)."""
 
     _client: ResponsesClient = PrivateAttr()
+    _profile_follows: bool = PrivateAttr(default=False)
+    """``profile`` was made here (no ``profile=`` given): it follows what the server taught."""
+    _profile_made_at: int = PrivateAttr(default=-1)
+    """``LEARNED.generation`` when ``profile`` was made."""
     _extra_body: dict[str, Any] = PrivateAttr(default_factory=dict)
     _text_format: ResponseFormatTextConfigParam | None = PrivateAttr(default=None)
 
@@ -150,7 +151,6 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
     @model_validator(mode="after")
     def _make_client(self) -> Self:
         self._client = connect(self)
-        remember_override(self._client.base_url, self.model, self.model_profile)
         return self
 
     @model_validator(mode="after")
@@ -170,7 +170,29 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
         return self.model
 
     def _resolve_model_profile(self) -> LCModelProfile | None:
+        """``profile`` when none is given: what is believed of the model now (the table, what
+        the server taught, ``model_profile``). LangChain asks only when ``profile=`` was not
+        given, so from then on ``profile`` is this class's to keep up to date."""
+        self._profile_follows = True
+        self._profile_made_at = LEARNED.generation
         return langchain_profile(self.model, self.base_url, self.model_profile)
+
+    def _follow_the_server(self) -> None:
+        """Make ``profile`` again if the server taught something since it was made (a
+        ``profile=`` the user gave is left as given). ``create_agent`` reads ``profile`` before
+        each model call to choose between the provider's structured output and a tool."""
+        if self._profile_follows and self._profile_made_at != LEARNED.generation:
+            self.profile = self._resolve_model_profile()
+
+    @contextmanager
+    def _calling(self) -> Iterator[None]:
+        """Around each call: errors in LangChain's types, and ``profile`` brought up to date
+        with what the call taught (also when it failed)."""
+        try:
+            with langchain_errors():
+                yield
+        finally:
+            self._follow_the_server()
 
     def _errors(self) -> AbstractContextManager[object]:
         return langchain_errors()
@@ -265,7 +287,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
 
     @property
     def _call_options(self) -> dict[str, Any]:
-        return {"route": self.route, "strict": self.strict}
+        return {"route": self.route, "strict": self.strict, "profile_override": self.model_profile}
 
     # ----- calls ----------------------------------------------------------------------------
 
@@ -277,7 +299,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
         **kwargs: Any,
     ) -> ChatResult:
         body = self._body(messages, stream=False, **kwargs)
-        with langchain_errors():
+        with self._calling():
             result = self._client.create(body, stop=self._stops(stop), **self._call_options)
         return _chat_result(result_to_message(result, self._version))
 
@@ -289,7 +311,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
         **kwargs: Any,
     ) -> ChatResult:
         body = self._body(messages, stream=False, **kwargs)
-        with langchain_errors():
+        with self._calling():
             result = await self._client.acreate(body, stop=self._stops(stop), **self._call_options)
         return _chat_result(result_to_message(result, self._version))
 
@@ -303,7 +325,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
         body = self._body(messages, stream=True, **kwargs)
         chunks = ChunkStream(version=self._version)
         deltas = self._client.stream(body, stop=self._stops(stop), **self._call_options)
-        with langchain_errors(), closing(deltas):
+        with self._calling(), closing(deltas):
             for delta in deltas:
                 for chunk in chunks.feed(delta):
                     yield ChatGenerationChunk(message=chunk)
@@ -320,7 +342,7 @@ class ChatOVHResponses(BaseChatModel, ClientHolder):
         body = self._body(messages, stream=True, **kwargs)
         chunks = ChunkStream(version=self._version)
         deltas = self._client.astream(body, stop=self._stops(stop), **self._call_options)
-        with langchain_errors():
+        with self._calling():
             async with aclosing(deltas):
                 async for delta in deltas:
                     for chunk in chunks.feed(delta):

@@ -34,8 +34,10 @@ from llama_index_ovh_responses._structured import NativeStructuredLLM
 from ovh_responses._arguments import checked, spellings, with_positional
 from ovh_responses.client.holder import ClientHolder
 from ovh_responses.errors import RequestRejected
+from ovh_responses.fitting.overrides import check_override
 from ovh_responses.fitting.profiles import DEFAULT_CONTEXT_WINDOW
 from ovh_responses.fitting.request import RouteChoice  # noqa: TC001 (a pydantic field type)
+from ovh_responses.fitting.routing import model_profile
 from ovh_responses.memory import WARNED
 from ovh_responses.request import build_request
 from ovh_responses.settings import DEFAULT_MODEL, resolve_api_key, resolve_base_url
@@ -104,9 +106,9 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
     model_profile: Any = Field(
         default=None,
         exclude=True,
-        description="Your word on the model, over the table and what the server taught: a "
-        "whole ovh_responses.fitting.profiles.ModelProfile or some of its flags "
-        '({"tool_calling": True}).',
+        description="Your word on the model, over the table and what the server taught, for "
+        "this instance's requests: a whole ovh_responses.fitting.profiles.ModelProfile or some "
+        'of its flags ({"tool_calling": True}).',
     )
 
     _client: ResponsesClient = PrivateAttr()
@@ -128,11 +130,8 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
         given["api_key"] = resolve_api_key(given.get("api_key"))
         given["api_base"] = resolve_base_url(given.get("api_base"))
         super().__init__(**given)
+        check_override(self.model_profile)
         self._client = connect(self, http_client, async_http_client)
-        if self.model_profile is not None:
-            from ovh_responses.fitting.overrides import OVERRIDES
-
-            OVERRIDES.set(self._client.base_url, self.model, self.model_profile)
 
     @classmethod
     def class_name(cls) -> str:
@@ -145,9 +144,7 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
         """The model's capabilities: its family's (with the server's context length once the
         endpoint's models were listed, :meth:`list_models`), what the server refused, and
         ``model_profile`` over all of it."""
-        from ovh_responses.fitting.routing import model_profile
-
-        profile = model_profile(self._client.base_url, self.model)
+        profile = model_profile(self._client.base_url, self.model, self.model_profile)
         unknown = profile.family == "default" and profile.context_window == DEFAULT_CONTEXT_WINDOW
         if unknown and WARNED.first(("unknown profile", self.model)):
             logger.warning(
@@ -174,7 +171,7 @@ class OVHResponses(NativeStructuredLLM, ClientHolder):
 
     @property
     def _call_options(self) -> dict[str, Any]:
-        return {"route": self.route, "strict": self.strict}
+        return {"route": self.route, "strict": self.strict, "profile_override": self.model_profile}
 
     def _prepare(
         self, messages: Sequence[ChatMessage], stream: bool, kwargs: dict[str, Any]

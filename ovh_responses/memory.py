@@ -1,11 +1,10 @@
 """What the process remembers, and the one way to forget it.
 
-Four things outlive a single call, shared by every client of the process, each behind its own
+Three things outlive a single call, shared by every client of the process, each behind its own
 lock so that threads may share them:
 
 - what the server refused, per endpoint and model: ``ovh_responses.fitting.learned.LEARNED``;
 - the models each endpoint lists: ``ovh_responses.fitting.profiles.CATALOG``;
-- the users' word on a model, given to an adapter: ``ovh_responses.fitting.overrides.OVERRIDES``;
 - the warnings already given: :data:`WARNED` (each adaptation is announced once per process).
 
 Each is registered here with :func:`remembered`; :func:`forget` clears all of them, as if the
@@ -46,8 +45,8 @@ def remembered(store: _Store) -> _Store:
 
 
 def forget() -> None:
-    """Forget everything the process remembers: learned limits, listed models, overrides given
-    to adapters, warnings given."""
+    """Forget everything the process remembers: learned limits, listed models, warnings
+    given."""
     with _STORES_LOCK:
         stores = list(_STORES)
     for store in stores:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from contextlib import closing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ovh_responses import events
 from ovh_responses.chat.request import result_from_completion, to_chat_request
@@ -25,7 +25,7 @@ from ovh_responses.client.pools import OpenAIClients
 from ovh_responses.errors import reading_answer, translate, unreadable_answer
 from ovh_responses.fitting.answer import finish_result, result_as_deltas
 from ovh_responses.fitting.profiles import CATALOG
-from ovh_responses.fitting.routing import aattempt, attempt
+from ovh_responses.fitting.routing import Fitting, aattempt, attempt
 from ovh_responses.fitting.stop import StreamIdentity
 from ovh_responses.settings import USER_AGENT, resolve_api_key, resolve_base_url
 from ovh_responses.types import Done
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from openai.types.responses.response_create_params import ResponseCreateParams
     from pydantic import SecretStr
 
+    from ovh_responses.fitting.overrides import ProfileOverride
     from ovh_responses.fitting.profiles import ModelInfo
     from ovh_responses.fitting.request import RouteChoice
     from ovh_responses.fitting.routing import Plan
@@ -158,17 +159,24 @@ class ResponsesClient:
         route: RouteChoice = "auto",
         strict: bool = False,
         stop: Sequence[str] | None = None,
+        profile_override: ProfileOverride | None = None,
     ) -> Result:
         """One answer. ``body`` is fitted to the model first (:mod:`~..fitting.request`);
         ``strict=True`` refuses instead of adapting. ``route``: ``"auto"`` (the model's own),
         ``"responses"`` or ``"chat_completions"``. With ``stop``, the answer is streamed and
-        cut at the first stop sequence, as :meth:`stream` does."""
+        cut at the first stop sequence, as :meth:`stream` does. ``profile_override``: the
+        caller's word on the model (:mod:`~..fitting.overrides`), over the table and what the
+        server taught, for this call only."""
         if not _stops(stop):
+            fitting = Fitting(route, strict, profile_override)
             with events.call(str(body["model"]), stream=False) as call:
-                result = call.result = attempt(self.base_url, body, route, strict, self._answer)
+                result = call.result = attempt(self.base_url, body, fitting, self._answer)
             return result
-        streamed = {**body, "stream": True}
-        for delta in self.stream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
+        streamed = _streamed(body)
+        deltas = self.stream(
+            streamed, route=route, strict=strict, stop=stop, profile_override=profile_override
+        )
+        for delta in deltas:
             if isinstance(delta, Done):
                 return delta.result
         raise AssertionError("a stream always ends with Done")  # pragma: no cover
@@ -180,15 +188,18 @@ class ResponsesClient:
         route: RouteChoice = "auto",
         strict: bool = False,
         stop: Sequence[str] | None = None,
+        profile_override: ProfileOverride | None = None,
     ) -> Result:
         if not _stops(stop):
+            fitting = Fitting(route, strict, profile_override)
             with events.call(str(body["model"]), stream=False) as call:
-                result = call.result = await aattempt(
-                    self.base_url, body, route, strict, self._aanswer
-                )
+                result = call.result = await aattempt(self.base_url, body, fitting, self._aanswer)
             return result
-        streamed = {**body, "stream": True}
-        async for delta in self.astream(streamed, route=route, strict=strict, stop=stop):  # type: ignore[arg-type]
+        streamed = _streamed(body)
+        adeltas = self.astream(
+            streamed, route=route, strict=strict, stop=stop, profile_override=profile_override
+        )
+        async for delta in adeltas:
             if isinstance(delta, Done):
                 return delta.result
         raise AssertionError("a stream always ends with Done")  # pragma: no cover
@@ -200,6 +211,7 @@ class ResponsesClient:
         route: RouteChoice = "auto",
         strict: bool = False,
         stop: Sequence[str] | None = None,
+        profile_override: ProfileOverride | None = None,
     ) -> Generator[Delta, None, None]:
         """The answer as deltas, ending with ``Done``. Leaving the loop early closes the
         connection; a failure mid-stream raises a :class:`StreamError` carrying the text
@@ -214,7 +226,8 @@ class ResponsesClient:
         send = functools.partial(self._open, identity=identity)
         with events.call(identity.model, stream=True) as call:
             delta: Delta | None = None
-            deltas = attempt(self.base_url, body, route, strict, send)
+            fitting = Fitting(route, strict, profile_override)
+            deltas = attempt(self.base_url, body, fitting, send)
             if _stops(stop):
                 deltas = _streams.cut(deltas, stop, identity)
             with closing(deltas):  # leaving the loop early closes the connection
@@ -229,6 +242,7 @@ class ResponsesClient:
         route: RouteChoice = "auto",
         strict: bool = False,
         stop: Sequence[str] | None = None,
+        profile_override: ProfileOverride | None = None,
     ) -> AsyncGenerator[Delta, None]:
         from contextlib import aclosing
 
@@ -236,7 +250,8 @@ class ResponsesClient:
         send = functools.partial(self._aopen, identity=identity)
         with events.call(identity.model, stream=True) as call:
             delta: Delta | None = None
-            deltas = await aattempt(self.base_url, body, route, strict, send)
+            fitting = Fitting(route, strict, profile_override)
+            deltas = await aattempt(self.base_url, body, fitting, send)
             if _stops(stop):
                 deltas = _streams.acut(deltas, stop, identity)
             async with aclosing(deltas) as kept:
@@ -418,6 +433,11 @@ _EMBEDDINGS_PATH = "/embeddings"
 def _responses_body(plan: Plan, *, stream: bool) -> dict[str, Any]:
     """The finished body, sent as it is (no SDK transform: it is wire-ready JSON)."""
     return {**plan.body, "stream": stream}
+
+
+def _streamed(body: ResponseCreateParams) -> ResponseCreateParams:
+    """``body`` asked as a stream."""
+    return cast("ResponseCreateParams", {**body, "stream": True})
 
 
 def _stops(stop: Sequence[str] | None) -> bool:

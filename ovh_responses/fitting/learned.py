@@ -161,6 +161,15 @@ class LearnedLimits:
         self._lock = threading.Lock()
         self._params: dict[tuple[str, str], set[str]] = {}
         self._chat_only: set[tuple[str, str]] = set()
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever something is learned or forgotten: whoever keeps a
+        profile made from this memory compares it to know whether to make the profile
+        again."""
+        with self._lock:
+            return self._generation
 
     def learn(
         self,
@@ -184,6 +193,7 @@ class LearnedLimits:
             if name in known:
                 return True
             known.add(name)
+            self._generation += 1
         if name not in CAPABILITIES:
             _learned_warning(base_url, model, name, message)
         return True
@@ -223,6 +233,7 @@ class LearnedLimits:
         """``model`` is not served on ``/v1/responses`` at ``base_url``."""
         with self._lock:
             self._chat_only.add((base_url, model))
+            self._generation += 1
         WARNED.warn_once(
             ("route", base_url, model),
             f"Model {model!r} is not served on /v1/responses: it is used through "
@@ -233,6 +244,7 @@ class LearnedLimits:
         with self._lock:
             self._params.clear()
             self._chat_only.clear()
+            self._generation += 1
 
 
 LEARNED = remembered(LearnedLimits())

@@ -20,7 +20,7 @@ from ovh_responses.errors import (
     UnsupportedFeatureError,
 )
 from ovh_responses.fitting.learned import LEARNED
-from ovh_responses.fitting.profiles import CATALOG
+from ovh_responses.fitting.profiles import CATALOG, ModelProfile
 from ovh_responses.request import build_request
 from ovh_responses.testing import LocalEndpoint, ModelSpec
 from ovh_responses.testing.protocol.models import Refusal
@@ -475,3 +475,68 @@ def test_a_refusal_the_library_cannot_read_reaches_the_caller_unchanged(
     assert info.value.body["message"] == said
     assert len(server.requests) == 1
     assert LEARNED.learned(server.base_url, spec.id) == frozenset()
+
+
+# ----- the caller's word on the model, per call ------------------------------------------------
+
+ACCEPTS_SYSTEM = ModelSpec("local-no-system", 8192)
+"""The table says local-no-system takes no system prompt; this platform's does."""
+SYSTEM_BODY = build_request(model="local-no-system", input="Hello", instructions="Be brief.")
+TRUST_IT = {"accepts_system_prompt": True}
+
+
+def system_was_folded(server: LocalEndpoint) -> bool:
+    sent = server.last_body
+    if "instructions" in sent:
+        return False
+    assert sent["input"][0]["content"] == "Be brief.\n\nHello"
+    return True
+
+
+async def test_an_override_holds_for_the_call_that_gives_it(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[ACCEPTS_SYSTEM])
+    client = ResponsesClient(base_url=server.base_url, max_retries=0)
+    streamed = {**SYSTEM_BODY, "stream": True}
+    folded = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OVHCompatibilityWarning)
+        for override in (TRUST_IT, None, TRUST_IT, None):
+            client.create(SYSTEM_BODY, profile_override=override)
+            folded.append(system_was_folded(server))
+            list(client.stream(streamed, profile_override=override))  # type: ignore[arg-type]
+            folded.append(system_was_folded(server))
+            await client.acreate(SYSTEM_BODY, profile_override=override)
+            folded.append(system_was_folded(server))
+            async for _ in client.astream(streamed, profile_override=override):  # type: ignore[arg-type]
+                pass
+            folded.append(system_was_folded(server))
+    assert folded == [False] * 4 + [True] * 4 + [False] * 4 + [True] * 4
+    assert len(server.requests) == 16  # nothing refused, nothing sent twice
+
+
+def test_a_whole_profile_as_override_and_a_flag_that_does_not_exist(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    server = make_endpoint(models=[ACCEPTS_SYSTEM])
+    client = ResponsesClient(base_url=server.base_url, max_retries=0)
+    client.create(SYSTEM_BODY, profile_override=ModelProfile(family="mine"))
+    assert not system_was_folded(server)
+    with pytest.raises(ValueError, match=r"Unknown model profile flag\(s\) system_prompt"):
+        client.create(SYSTEM_BODY, profile_override={"system_prompt": True})
+    assert len(server.requests) == 1  # refused before sending
+
+
+def test_an_override_more_capable_than_the_model_gets_the_servers_refusal(
+    endpoint: LocalEndpoint, client: ResponsesClient
+) -> None:
+    body = build_request(model="local-no-tools", input="hi", tools=[WEATHER])
+    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
+        client.create(body)  # sent, refused, remembered
+    with pytest.raises(UnsupportedFeatureError, match="cannot call tools"):
+        client.create(body, profile_override={"tool_calling": True})  # sent: the caller said so
+    assert len(endpoint.requests) == 2
+    with pytest.raises(UnsupportedFeatureError, match="earlier in this process"):
+        client.create(body)  # without the override: refused before sending
+    assert len(endpoint.requests) == 2

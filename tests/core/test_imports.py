@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import ovh_responses
 from ovh_responses.errors import RequiredToolNotCalledError
@@ -21,6 +22,36 @@ def loaded_by(modules: str, heavy: tuple[str, ...]) -> list[str]:
 def test_importing_the_adapters_does_not_load_the_sdk() -> None:
     adapters = "langchain_ovh_responses, llama_index_ovh_responses, ovh_responses.client"
     assert loaded_by(adapters, ("openai",)) == []
+
+
+OWN = ("ovh_responses", "langchain_ovh_responses", "llama_index_ovh_responses")
+
+
+def imported_inside_functions(source: str) -> list[str]:
+    """The modules of our own packages that ``source`` imports inside a function."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and inner.module:
+                    found.append(inner.module)
+                elif isinstance(inner, ast.Import):
+                    found.extend(alias.name for alias in inner.names)
+    return [name for name in found if name.split(".")[0] in OWN]
+
+
+def test_our_own_modules_are_imported_at_the_top() -> None:
+    root = Path(__file__).resolve().parents[2]
+    late = {
+        str(path.relative_to(root)): names
+        for package in OWN
+        for path in sorted((root / package).rglob("*.py"))
+        if (names := imported_inside_functions(path.read_text()))
+    }
+    assert late == {}
+    assert imported_inside_functions("def f():\n    from ovh_responses import errors\n") == [
+        "ovh_responses"
+    ]  # the check sees an import inside a function
 
 
 def test_importing_the_core_loads_neither_the_sdk_nor_a_framework() -> None:

@@ -15,13 +15,19 @@ from ovh_responses.errors import (
     OVHCompatibilityWarning,
     translate,
 )
+from ovh_responses.fitting.learned import LEARNED
+from ovh_responses.fitting.overrides import override_profile
 from ovh_responses.fitting.profiles import (
     DEFAULT_CONTEXT_WINDOW,
     DEFAULT_PROFILE,
     ModelCatalog,
+    ModelProfile,
+    forget_registered_profiles,
     model_info,
     profile_for,
+    register_profile,
 )
+from ovh_responses.fitting.routing import model_profile
 from ovh_responses.testing.protocol.models import CATALOG as LOCAL_CATALOG
 
 # The chat models of OVHcloud's catalog: id, context, tools, vision, reasoning.
@@ -219,8 +225,6 @@ def test_an_unreachable_endpoint_gives_the_family_profile_and_one_warning():
 
 
 def test_an_override_names_a_flag_that_does_not_exist() -> None:
-    from ovh_responses.fitting.overrides import override_profile
-
     base = profile_for("local-chat")
     assert override_profile(base, {"vision": True}).vision is True
     assert override_profile(base, None) is base
@@ -228,9 +232,21 @@ def test_an_override_names_a_flag_that_does_not_exist() -> None:
         override_profile(base, {"tools": False})
 
 
-def test_a_registered_profile_wins_over_the_table_and_can_be_forgotten() -> None:
-    from ovh_responses.fitting.profiles import forget_registered_profiles, register_profile
+@pytest.mark.usefixtures("forget_process_memory")
+def test_a_callers_override_wins_over_the_table_and_what_was_learned() -> None:
+    base_url = "http://127.0.0.1:9/v1"
+    with pytest.warns(OVHCompatibilityWarning, match="not served on /v1/responses"):
+        LEARNED.learn_route(base_url, "local-no-system")
+    learned = model_profile(base_url, "local-no-system")
+    assert (learned.route, learned.accepts_system_prompt) == ("chat_completions", False)
+    mine = model_profile(base_url, "local-no-system", {"route": "responses"})
+    assert (mine.route, mine.accepts_system_prompt) == ("responses", False)
+    whole = ModelProfile(family="mine", context_window=1000)
+    assert model_profile(base_url, "local-no-system", whole) is whole
+    assert model_profile(base_url, "local-no-system") == learned  # nothing kept of the others
 
+
+def test_a_registered_profile_wins_over_the_table_and_can_be_forgotten() -> None:
     assert profile_for("Qwen2.5-VL-72B-Instruct").tool_calling is False
     register_profile(r"qwen2\.5-vl", {"tool_calling": True})
     try:

@@ -5,10 +5,11 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
 from model_limits import (
@@ -29,6 +30,7 @@ from model_limits import (
     check_strict_refusal,
     system_sent_as_is,
 )
+from model_overrides import check_each_instance_keeps_its_own_word
 
 from langchain_ovh_responses import ChatOVHResponses, OVHBadRequestError, OVHModelNotOnRouteError
 from langchain_ovh_responses._profile import langchain_profile
@@ -575,8 +577,28 @@ def test_an_override_wins_over_the_table(
     tools = chat(server, "Qwen2.5-VL-72B-Instruct", model_profile={"tool_calling": True})
     assert tools.profile is not None
     assert tools.profile["tool_calling"] is True  # what create_agent reads
-    table = chat(endpoint, "Qwen2.5-VL-72B-Instruct").profile  # another endpoint: no override
+    table = chat(server, "Qwen2.5-VL-72B-Instruct").profile  # same model, no override
     assert table == {**tools.profile, "tool_calling": False, "tool_choice": False}
+    assert tools.profile["tool_calling"] is True
+
+
+async def each_way(model: ChatOVHResponses) -> AsyncIterator[str]:
+    model.invoke(SYSTEM)
+    yield "invoke"
+    await model.ainvoke(SYSTEM)
+    yield "ainvoke"
+    list(model.stream(SYSTEM))
+    yield "stream"
+    [chunk async for chunk in model.astream(SYSTEM)]
+    yield "astream"
+
+
+async def test_each_instance_keeps_its_own_word_on_a_shared_model(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    await check_each_instance_keeps_its_own_word(
+        make_endpoint, lambda ep, model, word: chat(ep, model, model_profile=word), each_way
+    )
 
 
 def test_an_override_wins_over_what_was_learned(
@@ -595,6 +617,78 @@ def test_an_override_wins_over_what_was_learned(
     with pytest.raises(UnsupportedFeatureError, match=says):
         ask_tools(trusting)  # sent again, because the user said so; refused again
     assert len(server.requests) == 2
+
+
+async def last_of(chunks: AsyncIterator[Any]) -> Any:
+    return [chunk async for chunk in chunks][-1]
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream", "astream"])
+def test_profile_follows_what_the_server_taught_and_create_agent_sees_it(
+    make_endpoint: Callable[..., LocalEndpoint], how: str
+) -> None:
+    spec = STRICTER["json_schema"]  # an id the table does not know; refuses json_schema
+    server = make_endpoint(models=[spec])
+    model = chat(server, spec.id)
+    assert model.profile is not None
+    assert model.profile["structured_output"] is True  # assumed, for an unknown id
+    structured = model.with_structured_output(Person)
+    with Warned() as warned:
+        if how == "invoke":
+            assert structured.invoke(PERSON_TEXT) == ANN
+        elif how == "ainvoke":
+            assert asyncio.run(structured.ainvoke(PERSON_TEXT)) == ANN
+        elif how == "stream":
+            assert list(structured.stream(PERSON_TEXT))[-1] == ANN
+        else:
+            assert asyncio.run(last_of(structured.astream(PERSON_TEXT))) == ANN
+    assert len(warned.messages) == 1
+    assert len(server.requests) == 2  # refused, then sent adapted
+    assert model.profile["structured_output"] is False
+    assert model.profile["tool_calling"] is True
+    server.clear()
+    agent = create_agent(model, [], response_format=Person)  # auto: read from .profile
+    out = agent.invoke({"messages": [("user", PERSON_TEXT)]})
+    assert out["structured_response"] == ANN
+    sent = server.bodies()
+    assert len(sent) == 1  # the tool strategy at once: no 400, no adapting
+    assert [t["name"] for t in sent[0]["tools"]] == ["Person"]
+    assert "text" not in sent[0]
+
+
+def test_profile_follows_a_refusal_another_instance_learned_after_its_next_call(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    spec = STRICTER["json_schema"]
+    server = make_endpoint(models=[spec])
+    learner, other = chat(server, spec.id), chat(server, spec.id)
+    with Warned():
+        assert learner.with_structured_output(Person).invoke(PERSON_TEXT) == ANN
+    assert other.invoke("Hello").content
+    assert other.profile is not None
+    assert other.profile["structured_output"] is False
+
+
+def test_profile_keeps_the_users_word_after_the_server_taught_otherwise(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    spec, says = REFUSED_CAPABILITIES["tools"]
+    server = make_endpoint(models=[spec])
+    plain = chat(server, spec.id)
+    trusting = chat(server, spec.id, model_profile={"tool_calling": True})
+    given = {"tool_calling": True, "max_input_tokens": 1000}
+    theirs = chat(server, spec.id, profile=given)
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(plain)
+    assert plain.profile is not None
+    assert plain.profile["tool_calling"] is False
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(trusting)
+    assert trusting.profile is not None
+    assert trusting.profile["tool_calling"] is True
+    with pytest.raises(UnsupportedFeatureError, match=says):
+        ask_tools(theirs)
+    assert theirs.profile == given
 
 
 def test_a_langchain_profile_given_is_the_users_word(endpoint: LocalEndpoint) -> None:

@@ -5,7 +5,7 @@ it, and the /v1/chat/completions route for a model /v1/responses does not serve.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ from model_limits import (
     check_strict_refusal,
     system_sent_as_is,
 )
+from model_overrides import check_each_instance_keeps_its_own_word
 
 from llama_index_ovh_responses import OVHResponses
 from ovh_responses.errors import (
@@ -631,8 +632,35 @@ def test_an_override_wins_over_the_table(
     tools = llm(server, "Qwen2.5-VL-72B-Instruct", model_profile={"tool_calling": True})
     assert tools.metadata.is_function_calling_model is True
     ask_tools(tools)
-    table = llm(endpoint, "Qwen2.5-VL-72B-Instruct")  # another endpoint: no override
+    table = llm(server, "Qwen2.5-VL-72B-Instruct")  # same model, no override
     assert table.metadata.is_function_calling_model is False
+    assert tools.metadata.is_function_calling_model is True
+
+
+async def each_way(model: OVHResponses) -> AsyncIterator[str]:
+    model.chat(SYSTEM)
+    yield "chat"
+    await model.achat(SYSTEM)
+    yield "achat"
+    list(model.stream_chat(SYSTEM))
+    yield "stream_chat"
+    [chunk async for chunk in await model.astream_chat(SYSTEM)]
+    yield "astream_chat"
+
+
+async def test_each_instance_keeps_its_own_word_on_a_shared_model(
+    make_endpoint: Callable[..., LocalEndpoint],
+) -> None:
+    await check_each_instance_keeps_its_own_word(
+        make_endpoint, lambda ep, model, word: llm(ep, model, model_profile=word), each_way
+    )
+
+
+def test_an_unknown_flag_in_an_override_is_refused_at_construction(
+    endpoint: LocalEndpoint,
+) -> None:
+    with pytest.raises(ValueError, match=r"Unknown model profile flag\(s\) tools;.*tool_calling"):
+        llm(endpoint, "local-chat", model_profile={"tools": True})
 
 
 def test_metadata_follows_what_the_server_taught_and_the_override_wins(
@@ -646,6 +674,7 @@ def test_metadata_follows_what_the_server_taught_and_the_override_wins(
         ask_tools(model)
     assert model.metadata.is_function_calling_model is False
     trusting = llm(server, spec.id, model_profile={"tool_calling": True, "context_window": 4096})
+    assert model.metadata.is_function_calling_model is False  # the other instance's word
     assert trusting.metadata.is_function_calling_model is True
     assert trusting.metadata.context_window == 4096
     with pytest.raises(UnsupportedFeatureError, match=says):
