@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from model_limits import Warned
-from model_limits_catalog import NO_SYSTEM_BY_TABLE_ONLY, system_sent_as_is
+from model_limits import NO_SYSTEM_BY_TABLE_ONLY, Warned, system_sent_as_is
 
 from ovh_responses.testing import LocalEndpoint
 
