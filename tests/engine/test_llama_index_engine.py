@@ -81,7 +81,7 @@ def test_complete(llm: OVHResponses) -> None:
 
 
 def test_context_window_comes_from_the_listing(llm: OVHResponses, max_model_len: int) -> None:
-    llm.chat(_user("Hi"))  # the first request lists the endpoint's models
+    llm.list_models()  # the metadata has the server's context length once the models are listed
     assert llm.metadata.context_window == max_model_len
 
 
