@@ -29,9 +29,12 @@ make_env() {  # name, stamp, pip args...
     echo "$stamp" >"$dir/.stamp"
 }
 
+# The "ours" environment installs this checkout in editable mode, so each checkout has its own
+# (named after its path): another checkout's environment would measure that checkout's code.
+ours="ours-$(printf '%s' "$repo" | sha256sum | cut -c1-12)"
 ours_stamp="$(sha256sum "$repo/pyproject.toml" | cut -c1-16)"
-make_env ours "$ours_stamp" -e "$repo[all]"
+make_env "$ours" "$ours_stamp" -e "$repo[all]"
 make_env official "v1" langchain-openai llama-index-llms-openai
 
-"$home/ours/bin/python" "$here/bench.py" \
+"$home/$ours/bin/python" "$here/bench.py" \
     --official-python "$home/official/bin/python" --out "$home/results/latest.json" "$@"

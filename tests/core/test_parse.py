@@ -16,6 +16,7 @@ from ovh_responses.wire.answer import (
     parse_response,
     parse_response_json,
     parse_usage,
+    response_from_json,
 )
 
 
@@ -233,3 +234,60 @@ def test_a_json_answer_the_sdk_types_reject_is_still_read(name: str) -> None:
         with pytest.raises(ValidationError):
             Response.model_validate(body)
         assert parse_response_json(body) == parse_response(sdk_response(body))
+
+
+def _body(*output: Any) -> dict[str, Any]:
+    return response().model_dump(mode="json", exclude_unset=True) | {"output": list(output)}
+
+
+REASONING = {
+    "type": "reasoning",
+    "id": "rs_1",
+    "summary": [{"type": "summary_text", "text": "short"}],
+    "content": [{"type": "reasoning_text", "text": "long"}],
+}
+WEB_SEARCH = {
+    "type": "web_search_call",
+    "id": "ws_1",
+    "status": "completed",
+    "action": {"type": "search", "query": "weather"},
+}
+
+
+def test_each_output_item_is_the_sdk_model_full_validation_picks() -> None:
+    """Items are validated one by one with the model their type names; the response is the
+    one the SDK's own validation of the whole answer gives, item classes included."""
+    body = _body(
+        REASONING,
+        message(text("4"), {"type": "refusal", "refusal": "no"}),
+        call('{"a": 1}'),
+        WEB_SEARCH,
+    )
+    expected = Response.model_validate(body)
+    built = response_from_json(body)
+    assert built == expected
+    assert [type(item) for item in built.output] == [type(item) for item in expected.output]
+    assert built.model_dump() == expected.model_dump()
+
+
+def test_an_answer_without_output_items() -> None:
+    built = response_from_json(_body())
+    assert built.output == []
+    assert parse_response_json(_body()).text == ""
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"type": "message", "id": "msg_1", "role": "assistant", "content": "not a list"},
+        {"type": "function_call", "name": "f"},  # no call_id, no arguments
+        {"type": "not_a_type_the_sdk_knows", "id": "x_1"},
+        "not an object",
+    ],
+)
+def test_an_output_item_the_sdk_types_reject_is_still_read(item: Any) -> None:
+    """As with a whole answer the types reject: built as the SDK builds it, not refused."""
+    body = _body(item, message(text("kept")))
+    with pytest.raises(ValidationError):
+        Response.model_validate(body)
+    assert response_from_json(body) == Response.model_construct(**body)
