@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 class EndpointServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver's default backlog of 5 overflows when many clients connect at once (16
+    # threads, 200 tasks): the kernel then refuses or resets connections a real server accepts.
+    request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], endpoint: LocalEndpoint) -> None:
         super().__init__(address, EndpointHandler)
